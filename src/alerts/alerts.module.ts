@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { CasesModule } from '../cases/cases.module';
+import { RunsModule } from '../runs/runs.module';
+import { AlertsResolver } from './alerts.resolver';
+import { AlertsService } from './alerts.service';
+
+@Module({ imports: [CasesModule, RunsModule], providers: [AlertsService, AlertsResolver] })
+export class AlertsModule {}

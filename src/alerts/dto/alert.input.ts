@@ -1,0 +1,88 @@
+import { Field, GraphQLISODateTime, InputType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDate,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { JSONScalar } from '../../common/graphql/json.scalar';
+import { MaxJsonSize } from '../../common/validation/max-json-size';
+import { OBSERVABLE_TYPES, type ObservableType as ObservableTypeName } from '../observable-type';
+import { SEVERITIES, type Severity as SeverityName } from '../severity';
+import { ObservableType, Severity } from '../models/severity.enum';
+
+@InputType()
+export class ObservableInput {
+  @Field(() => ObservableType)
+  @IsIn(OBSERVABLE_TYPES)
+  type!: ObservableTypeName;
+
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2048)
+  value!: string;
+}
+
+@InputType()
+export class AlertInput {
+  @Field({ description: 'The sending tool, e.g. "crowdstrike", "defender", "siem".' })
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'source must be 1-64 lower-case letters, digits, . _ -' })
+  source!: string;
+
+  @Field({ nullable: true, description: "The source's own id for this detection; repeats with the same id fold into one alert." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  sourceRef?: string;
+
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  title!: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(65_536)
+  description?: string;
+
+  @Field(() => Severity)
+  @IsIn(SEVERITIES)
+  severity!: SeverityName;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  detectedAt?: Date;
+
+  @Field(() => [String], { nullable: true, description: 'MITRE ATT&CK technique ids, e.g. T1486 or T1059.001.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @Matches(/^T\d{4}(\.\d{3})?$/, { each: true, message: 'each technique must look like T1486 or T1059.001' })
+  techniques?: string[];
+
+  @Field(() => [ObservableInput], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => ObservableInput)
+  observables?: ObservableInput[];
+
+  @Field(() => JSONScalar, { nullable: true, description: 'The native payload, stored as received.' })
+  @IsOptional()
+  @MaxJsonSize(262_144)
+  raw?: unknown;
+}

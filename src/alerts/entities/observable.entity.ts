@@ -1,0 +1,16 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { ObservableType } from '../observable-type';
+import { AlertEntity } from './alert.entity';
+
+@Entity({ name: 'observables' })
+export class ObservableEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid', { name: 'tenant_id' }) tenantId!: string;
+  @Column('uuid', { name: 'alert_id' }) alertId!: string;
+  @Column('text') type!: ObservableType;
+  @Column('text') value!: string;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @ManyToOne(() => AlertEntity, (a) => a.observables, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'alert_id' })
+  alert?: AlertEntity;
+}

@@ -1,0 +1,25 @@
+import type { AlertEntity } from '../entities/alert.entity';
+import type { AlertModel } from '../models/alert.model';
+
+export function toAlertModel(row: AlertEntity): AlertModel {
+  return {
+    id: row.id,
+    source: row.source,
+    sourceRef: row.sourceRef,
+    title: row.title,
+    description: row.description,
+    severity: row.severity,
+    status: row.status,
+    techniques: row.techniques,
+    observables: (row.observables ?? [])
+      .map((o) => ({ type: o.type, value: o.value }))
+      .sort((a, b) => a.type.localeCompare(b.type) || a.value.localeCompare(b.value)),
+    caseId: row.caseId,
+    fingerprint: row.fingerprint,
+    duplicateCount: row.duplicateCount,
+    detectedAt: row.detectedAt,
+    lastSeenAt: row.lastSeenAt,
+    createdAt: row.createdAt,
+    raw: row.raw ?? null,
+  };
+}

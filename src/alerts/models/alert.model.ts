@@ -1,0 +1,38 @@
+import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { JSONScalar } from '../../common/graphql/json.scalar';
+import type { ObservableType as ObservableTypeName } from '../observable-type';
+import type { Severity as SeverityName } from '../severity';
+import { ObservableType, Severity } from './severity.enum';
+
+@ObjectType('Observable')
+export class ObservableModel {
+  @Field(() => ObservableType) type!: ObservableTypeName;
+  @Field() value!: string;
+}
+
+@ObjectType('Alert')
+export class AlertModel {
+  @Field(() => ID) id!: string;
+  @Field() source!: string;
+  @Field(() => String, { nullable: true }) sourceRef!: string | null;
+  @Field() title!: string;
+  @Field(() => String, { nullable: true }) description!: string | null;
+  @Field(() => Severity) severity!: SeverityName;
+  @Field() status!: string;
+  @Field(() => [String]) techniques!: string[];
+  @Field(() => [ObservableModel]) observables!: ObservableModel[];
+  @Field(() => ID, { nullable: true }) caseId!: string | null;
+  @Field() fingerprint!: string;
+  @Field(() => Int) duplicateCount!: number;
+  @Field(() => GraphQLISODateTime) detectedAt!: Date;
+  @Field(() => GraphQLISODateTime) lastSeenAt!: Date;
+  @Field(() => GraphQLISODateTime) createdAt!: Date;
+  @Field(() => JSONScalar, { nullable: true }) raw!: unknown;
+}
+
+@ObjectType()
+export class IngestAlertsPayload {
+  @Field(() => [AlertModel]) alerts!: AlertModel[];
+  @Field(() => Int) created!: number;
+  @Field(() => Int) deduplicated!: number;
+}

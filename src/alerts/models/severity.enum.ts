@@ -1,0 +1,12 @@
+import { registerEnumType } from '@nestjs/graphql';
+import { SEVERITIES, type Severity as SeverityName } from '../severity';
+import { OBSERVABLE_TYPES, type ObservableType as ObservableTypeName } from '../observable-type';
+
+export const Severity = Object.fromEntries(SEVERITIES.map((s) => [s, s])) as Record<SeverityName, SeverityName>;
+registerEnumType(Severity, { name: 'Severity' });
+
+export const ObservableType = Object.fromEntries(OBSERVABLE_TYPES.map((s) => [s, s])) as Record<
+  ObservableTypeName,
+  ObservableTypeName
+>;
+registerEnumType(ObservableType, { name: 'ObservableType' });

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { TenantDb } from '../database/tenant-db';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { apiKeyPrefix, generateApiKey, hashApiKey } from './api-key-secret';
+import type { Principal } from './principal';
+import type { RoleName } from './roles';
+import { AuthException } from './auth.exception';
+
+@Injectable()
+export class ApiKeysService {
+  constructor(private readonly db: TenantDb) {}
+
+  /** Resolves a presented key to its principal; any failure looks the same to the caller. */
+  async authenticate(secret: string): Promise<Principal> {
+    const keyHash = hashApiKey(secret);
+    const key = await this.db.system((em) => em.findOne(ApiKeyEntity, { where: { keyHash } }));
+    const now = new Date();
+    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) {
+      throw AuthException.unauthenticated('the API key is unknown, revoked or expired');
+    }
+    return toPrincipal(key);
+  }
+
+  /** Creates a key and returns its secret, the only time the secret exists outside the caller. */
+  async create(
+    em: EntityManager,
+    args: { tenantId: string; name: string; role: RoleName; providerAdmin?: boolean; expiresAt?: Date | null; secret?: string },
+  ): Promise<{ key: ApiKeyEntity; secret: string }> {
+    const secret = args.secret ?? generateApiKey();
+    const key = em.create(ApiKeyEntity, {
+      tenantId: args.tenantId,
+      name: args.name,
+      role: args.role,
+      providerAdmin: args.providerAdmin ?? false,
+      prefix: apiKeyPrefix(secret),
+      keyHash: hashApiKey(secret),
+      expiresAt: args.expiresAt ?? null,
+      revokedAt: null,
+      lastUsedAt: null,
+    });
+    return { key: await em.save(key), secret };
+  }
+
+  async existsWithSecret(em: EntityManager, secret: string): Promise<boolean> {
+    return (await em.count(ApiKeyEntity, { where: { keyHash: hashApiKey(secret) } })) > 0;
+  }
+}
+
+export function toPrincipal(key: ApiKeyEntity): Principal {
+  return {
+    kind: 'apiKey',
+    actorId: `apikey:${key.id}`,
+    name: key.name,
+    tenantId: key.tenantId,
+    role: key.role,
+    providerAdmin: key.providerAdmin,
+  };
+}

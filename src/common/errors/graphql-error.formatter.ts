@@ -1,0 +1,38 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { Logger } from '@nestjs/common';
+import { AppError, type ErrorCode } from './app-error';
+
+const logger = new Logger('GraphQL');
+
+const PASS_THROUGH: Record<string, ErrorCode> = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  GRAPHQL_VALIDATION_FAILED: 'BAD_USER_INPUT',
+  GRAPHQL_PARSE_FAILED: 'BAD_USER_INPUT',
+  BAD_REQUEST: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  PERSISTED_QUERY_NOT_FOUND: 'BAD_USER_INPUT',
+};
+
+/**
+ * The one place errors become what clients see: typed errors keep their code and message,
+ * GraphQL's own input errors become BAD_USER_INPUT, and anything unexpected is masked.
+ */
+export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError) {
+    return {
+      message: original.message,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: original.code, ...(original.details ?? {}) },
+    };
+  }
+  const code = PASS_THROUGH[String(formatted.extensions?.code ?? '')];
+  if (code) {
+    return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions: { code } };
+  }
+  logger.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');
+  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

@@ -1,0 +1,34 @@
+import { type PipeTransform, type Type } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { AppError } from './app-error';
+import { validationFailure } from './validation';
+
+/**
+ * Validates a list argument item by item (Nest's ValidationPipe sees only `Array`), naming the
+ * failing item: "input[3].title: title should not be empty".
+ */
+export class ListValidationPipe<T extends object> implements PipeTransform<unknown[], Promise<T[]>> {
+  constructor(
+    private readonly itemType: Type<T>,
+    private readonly argName: string,
+    private readonly maxItems: number,
+  ) {}
+
+  async transform(value: unknown[]): Promise<T[]> {
+    if (!Array.isArray(value)) throw new AppError('BAD_USER_INPUT', `${this.argName}: must be a list`);
+    if (value.length === 0) throw new AppError('BAD_USER_INPUT', `${this.argName}: must not be empty`);
+    if (value.length > this.maxItems) {
+      throw new AppError('BAD_USER_INPUT', `${this.argName}: at most ${this.maxItems} items per call, got ${value.length}`);
+    }
+    const items = value.map((v) => plainToInstance(this.itemType, v));
+    const errors = [];
+    for (const [i, item] of items.entries()) {
+      for (const e of await validate(item, { whitelist: true, forbidNonWhitelisted: true })) {
+        errors.push({ ...e, property: `${i}.${e.property}` });
+      }
+    }
+    if (errors.length) throw validationFailure(errors, this.argName);
+    return items;
+  }
+}

@@ -1,0 +1,4 @@
+import GraphQLJSON from 'graphql-type-json';
+
+/** Free-form JSON (raw vendor payloads, step inputs and outputs, connection settings). */
+export const JSONScalar = GraphQLJSON;

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { TenantDb } from '../database/tenant-db';
+import { ApiKeysService } from '../auth/api-keys.service';
+import { TenantEntity } from './entities/tenant.entity';
+import { AppError } from '../common/errors/app-error';
+
+export interface BootstrapResult {
+  tenantId: string;
+  /** Present only when a key was created now (first start): it is shown once. */
+  newAdminKey: string | null;
+}
+
+@Injectable()
+export class TenancyService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly apiKeys: ApiKeysService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * First start: creates the first tenant and a provider-admin key (CORDON_BOOTSTRAP_API_KEY if
+   * set). Later starts adopt a bootstrap key that is not yet known, and otherwise change nothing.
+   */
+  async bootstrap(): Promise<BootstrapResult> {
+    return this.db.system(async (em) => {
+      // Two replicas starting together must not both create the first tenant.
+      await em.query('SELECT pg_advisory_xact_lock(727172002)');
+      let tenant = await em.findOne(TenantEntity, { where: {}, order: { createdAt: 'ASC' } });
+      const fresh = !tenant;
+      if (!tenant) tenant = await em.save(em.create(TenantEntity, { name: 'default', caseSeq: 0 }));
+      const wanted = this.config.bootstrapApiKey;
+      if (wanted && !(await this.apiKeys.existsWithSecret(em, wanted))) {
+        await this.apiKeys.create(em, { tenantId: tenant.id, name: 'bootstrap', role: 'admin', providerAdmin: true, secret: wanted });
+        return { tenantId: tenant.id, newAdminKey: fresh ? wanted : null };
+      }
+      if (fresh) {
+        const { secret } = await this.apiKeys.create(em, { tenantId: tenant.id, name: 'bootstrap', role: 'admin', providerAdmin: true });
+        return { tenantId: tenant.id, newAdminKey: secret };
+      }
+      return { tenantId: tenant.id, newAdminKey: null };
+    });
+  }
+
+  async createTenant(name: string): Promise<TenantEntity> {
+    return this.db.system(async (em) => {
+      if (await em.findOne(TenantEntity, { where: { name } })) throw new AppError('CONFLICT', `a tenant named "${name}" already exists`);
+      return em.save(em.create(TenantEntity, { name, caseSeq: 0 }));
+    });
+  }
+
+  async exists(id: string): Promise<boolean> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+    return this.db.system(async (em) => (await em.count(TenantEntity, { where: { id } })) > 0);
+  }
+}
