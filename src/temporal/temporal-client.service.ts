@@ -1,0 +1,57 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTES, TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal-endpoint';
+
+/** The API side's Temporal client: starts runs, sends approval updates, answers readiness. */
+@Injectable()
+export class TemporalClientService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(TemporalClientService.name);
+  private connection?: Connection;
+  private _client?: Client;
+  /** Search attributes the namespace knows; runs are tagged only with these. */
+  registeredSearchAttributes = new Set<string>();
+
+  constructor(@Inject(TEMPORAL_ENDPOINT) readonly endpoint: TemporalEndpoint) {}
+
+  async onModuleInit(): Promise<void> {
+    this.connection = await Connection.connect({
+      address: this.endpoint.address,
+      tls: this.endpoint.tls ? {} : undefined,
+      apiKey: this.endpoint.apiKey,
+    });
+    this._client = new Client({ connection: this.connection, namespace: this.endpoint.namespace });
+    try {
+      const res = await this.connection.operatorService.listSearchAttributes({
+        namespace: this.endpoint.namespace,
+      });
+      const known = new Set(Object.keys(res.customAttributes ?? {}));
+      for (const name of Object.keys(SEARCH_ATTRIBUTES))
+        if (known.has(name)) this.registeredSearchAttributes.add(name);
+    } catch (err) {
+      this.logger.warn(
+        { err: (err as Error).message },
+        'cannot list search attributes; runs will not be tagged',
+      );
+    }
+    const missing = Object.keys(SEARCH_ATTRIBUTES).filter((n) => !this.registeredSearchAttributes.has(n));
+    if (missing.length) {
+      this.logger.warn(
+        `search attributes ${missing.join(', ')} are not registered in namespace ${this.endpoint.namespace}: ` +
+          `temporal operator search-attribute create --name <Name> --type Keyword`,
+      );
+    }
+  }
+
+  get client(): Client {
+    if (!this._client) throw new Error('Temporal client used before it connected');
+    return this._client;
+  }
+
+  async ping(): Promise<void> {
+    await this.client.workflowService.getSystemInfo({});
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection?.close();
+  }
+}

@@ -1,0 +1,83 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { createActionActivities } from '../activities/action.activities';
+import { createRunActivities } from '../activities/run.activities';
+import { ApprovalsProjection } from '../approvals/approvals-projection.service';
+import { CasesService } from '../cases/cases.service';
+import { ConnectionsService } from '../integrations/connections.service';
+import { RunsProjection } from '../runs/runs-projection.service';
+import { TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal-endpoint';
+import { workflowBundlePath } from './workflow-bundle';
+
+/**
+ * Runs the Temporal worker inside the Nest process so activities get the app's services.
+ * Shutdown stops polling and waits for in-flight activities (up to the grace period).
+ */
+@Injectable()
+export class WorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WorkerService.name);
+  private worker?: Worker;
+  private running?: Promise<void>;
+  private connection?: NativeConnection;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(TEMPORAL_ENDPOINT) private readonly endpoint: TemporalEndpoint,
+    private readonly connections: ConnectionsService,
+    private readonly cases: CasesService,
+    private readonly runs: RunsProjection,
+    private readonly approvals: ApprovalsProjection,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.connection = await NativeConnection.connect({
+      address: this.endpoint.address,
+      tls: this.endpoint.tls ? {} : undefined,
+      apiKey: this.endpoint.apiKey,
+    });
+    const bundle = workflowBundlePath();
+    const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = fs.existsSync(bundle)
+      ? { workflowBundle: { codePath: bundle } }
+      : { workflowsPath: path.resolve(__dirname, '../workflows') };
+    this.worker = await Worker.create({
+      connection: this.connection,
+      namespace: this.endpoint.namespace,
+      taskQueue: this.endpoint.taskQueue,
+      ...workflows,
+      activities: {
+        ...createRunActivities({ runs: this.runs, approvals: this.approvals }),
+        ...createActionActivities({
+          connections: this.connections,
+          cases: this.cases,
+          projection: this.runs,
+        }),
+      },
+      maxCachedWorkflows: this.config.temporal.maxCachedWorkflows,
+      shutdownGraceTime: this.config.shutdownGraceMs,
+    });
+    this.running = this.worker.run().catch((err: unknown) => {
+      // A worker that dies must take the process with it, or runs would silently stall.
+      this.logger.fatal({ err }, 'Temporal worker stopped unexpectedly');
+      process.exitCode = 1;
+      process.kill(process.pid, 'SIGTERM');
+    });
+    this.logger.log(
+      `worker polling task queue "${this.endpoint.taskQueue}" in namespace "${this.endpoint.namespace}"`,
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running;
+    await this.connection?.close();
+  }
+}
