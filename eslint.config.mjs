@@ -39,13 +39,33 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'child_process', 'os', 'net'], message: 'Workflow code may not use Node built-ins.' },
-            { group: ['@nestjs/*', 'typeorm', 'pg', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Workflow code may not import I/O libraries.' },
-            { group: ['../*', '!../workflows/*'], allowTypeImports: true, message: 'Workflow code imports only its own folder (types excepted).' },
+            {
+              group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'child_process', 'os', 'net'],
+              message: 'Workflow code may not use Node built-ins.',
+            },
+            {
+              group: [
+                '@nestjs/*',
+                'typeorm',
+                'pg',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+              ],
+              message: 'Workflow code may not import I/O libraries.',
+            },
+            {
+              group: ['../*', '!../workflows/*'],
+              allowTypeImports: true,
+              message: 'Workflow code imports only its own folder (types excepted).',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
+      ],
     },
   },
 );

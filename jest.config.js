@@ -15,7 +15,11 @@ module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/integrations/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  testMatch: [
+    '<rootDir>/src/**/*.spec.ts',
+    '<rootDir>/integrations/**/*.spec.ts',
+    '<rootDir>/test/**/*.spec.ts',
+  ],
   // NestJS 12 and parts of its graph ship as ES modules only; Jest's CommonJS runtime needs them
   // transformed. Temporal's packages are CommonJS and large, so they are left alone.
   transform: { '^.+\\.(t|j)s$': swc, '^.+\\.mjs$': swc },

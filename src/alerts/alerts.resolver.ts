@@ -28,7 +28,11 @@ export class AlertsResolver {
   @RequireRole('analyst')
   async ingestAlerts(
     @CurrentPrincipal() p: Principal,
-    @Args('input', { type: () => [AlertInput] }, new ListValidationPipe(AlertInput, 'input', MAX_INGEST_BATCH))
+    @Args(
+      'input',
+      { type: () => [AlertInput] },
+      new ListValidationPipe(AlertInput, 'input', MAX_INGEST_BATCH),
+    )
     input: AlertInput[],
   ): Promise<IngestAlertsPayload> {
     return this.service.ingest(p, input);
@@ -36,7 +40,10 @@ export class AlertsResolver {
 
   @Query(() => AlertModel)
   @RequireRole('viewer')
-  async alert(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string): Promise<AlertModel> {
+  async alert(
+    @CurrentPrincipal() p: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<AlertModel> {
     return this.service.get(p.tenantId, id);
   }
 

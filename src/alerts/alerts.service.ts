@@ -70,7 +70,7 @@ export class AlertsService {
     const detectedAt = input.detectedAt ?? now;
     const fingerprint = alertFingerprint({ ...input, observables });
     // One statement decides new-or-repeat, so concurrent deliveries of the same alert cannot both insert.
-    const rows = (await em.query(
+    const rows = await em.query<{ id: string; inserted: boolean }[]>(
       `INSERT INTO alerts (tenant_id, source, source_ref, fingerprint, title, description, severity, techniques, raw, detected_at, last_seen_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
        ON CONFLICT (tenant_id, fingerprint) DO UPDATE
@@ -90,8 +90,8 @@ export class AlertsService {
         input.raw === undefined ? null : JSON.stringify(input.raw),
         detectedAt,
       ],
-    )) as { id: string; inserted: boolean }[];
-    const { id, inserted } = rows[0]!;
+    );
+    const { id, inserted } = rows[0];
     if (inserted && observables.length) {
       await em.insert(
         ObservableEntity,
@@ -112,7 +112,10 @@ export class AlertsService {
     return toAlertModel(row);
   }
 
-  async list(tenantId: string, args: { first: number; after?: string; caseId?: string }): Promise<Connection<AlertModel>> {
+  async list(
+    tenantId: string,
+    args: { first: number; after?: string; caseId?: string },
+  ): Promise<Connection<AlertModel>> {
     const cursor = decodeCursor(args.after);
     return this.db.run(tenantId, async (em) => {
       const qb = em
@@ -122,7 +125,11 @@ export class AlertsService {
       if (args.caseId) qb.andWhere('a.case_id = :caseId', { caseId: args.caseId });
       const total = await qb.clone().getCount();
       if (cursor) qb.andWhere('(a.created_at, a.id) < (:ca, :cid)', { ca: cursor.createdAt, cid: cursor.id });
-      const rows = await qb.orderBy('a.created_at', 'DESC').addOrderBy('a.id', 'DESC').take(args.first + 1).getMany();
+      const rows = await qb
+        .orderBy('a.created_at', 'DESC')
+        .addOrderBy('a.id', 'DESC')
+        .take(args.first + 1)
+        .getMany();
       return toConnection(rows, args.first, total, toAlertModel);
     });
   }

@@ -25,7 +25,14 @@ export class ApiKeysService {
   /** Creates a key and returns its secret, the only time the secret exists outside the caller. */
   async create(
     em: EntityManager,
-    args: { tenantId: string; name: string; role: RoleName; providerAdmin?: boolean; expiresAt?: Date | null; secret?: string },
+    args: {
+      tenantId: string;
+      name: string;
+      role: RoleName;
+      providerAdmin?: boolean;
+      expiresAt?: Date | null;
+      secret?: string;
+    },
   ): Promise<{ key: ApiKeyEntity; secret: string }> {
     const secret = args.secret ?? generateApiKey();
     const key = em.create(ApiKeyEntity, {

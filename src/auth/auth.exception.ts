@@ -1,7 +1,9 @@
 import { AppError } from '../common/errors/app-error';
 
 export class AuthException extends AppError {
-  static unauthenticated(reason = 'a valid API key is required (Authorization: Bearer <key>)'): AuthException {
+  static unauthenticated(
+    reason = 'a valid API key is required (Authorization: Bearer <key>)',
+  ): AuthException {
     return new AuthException('UNAUTHENTICATED', reason);
   }
 

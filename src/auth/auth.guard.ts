@@ -43,11 +43,11 @@ export class AuthGuard implements CanActivate {
 function bearer(header: string | string[] | undefined): string | null {
   const value = Array.isArray(header) ? header[0] : header;
   const match = value ? /^Bearer\s+(\S+)$/i.exec(value.trim()) : null;
-  return match ? match[1]! : null;
+  return match ? match[1] : null;
 }
 
 function isRootOperation(ctx: ExecutionContext): boolean {
-  const info = ctx.getArgByIndex(3) as { parentType?: { name?: string } } | undefined;
+  const info = ctx.getArgByIndex<{ parentType?: { name?: string } } | undefined>(3);
   const parent = info?.parentType?.name;
   return parent === 'Query' || parent === 'Mutation' || parent === 'Subscription';
 }

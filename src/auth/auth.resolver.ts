@@ -21,20 +21,35 @@ export class AuthResolver {
   @Query(() => MeModel)
   @RequireRole('viewer')
   me(@CurrentPrincipal() p: Principal): MeModel {
-    return { actorId: p.actorId, name: p.name, tenantId: p.tenantId, role: p.role.toUpperCase() as RoleEnumValue, providerAdmin: p.providerAdmin };
+    return {
+      actorId: p.actorId,
+      name: p.name,
+      tenantId: p.tenantId,
+      role: p.role.toUpperCase() as RoleEnumValue,
+      providerAdmin: p.providerAdmin,
+    };
   }
 
   @Mutation(() => CreateApiKeyPayload)
   @RequireRole('admin')
-  async createApiKey(@CurrentPrincipal() p: Principal, @Args('input') input: CreateApiKeyInput): Promise<CreateApiKeyPayload> {
+  async createApiKey(
+    @CurrentPrincipal() p: Principal,
+    @Args('input') input: CreateApiKeyInput,
+  ): Promise<CreateApiKeyPayload> {
     const tenantId = input.tenantId ?? p.tenantId;
     if (tenantId !== p.tenantId && !p.providerAdmin) {
       // Indistinguishable from a tenant that does not exist.
       throw new AppError('NOT_FOUND', `tenant ${tenantId} not found`);
     }
-    if (!(await this.tenancy.exists(tenantId))) throw new AppError('NOT_FOUND', `tenant ${tenantId} not found`);
+    if (!(await this.tenancy.exists(tenantId)))
+      throw new AppError('NOT_FOUND', `tenant ${tenantId} not found`);
     const { key, secret } = await this.db.run(tenantId, (em) =>
-      this.apiKeys.create(em, { tenantId, name: input.name, role: input.role.toLowerCase() as RoleName, expiresAt: input.expiresAt ?? null }),
+      this.apiKeys.create(em, {
+        tenantId,
+        name: input.name,
+        role: input.role.toLowerCase() as RoleName,
+        expiresAt: input.expiresAt ?? null,
+      }),
     );
     return {
       secret,

@@ -3,7 +3,10 @@ import { GqlExecutionContext } from '@nestjs/graphql';
 import type { Principal } from './principal';
 import { AuthException } from './auth.exception';
 
-export function requestOf(ctx: ExecutionContext): { headers: Record<string, string | string[] | undefined>; principal?: Principal } {
+export function requestOf(ctx: ExecutionContext): {
+  headers: Record<string, string | string[] | undefined>;
+  principal?: Principal;
+} {
   if (ctx.getType<string>() === 'graphql') return GqlExecutionContext.create(ctx).getContext().req;
   return ctx.switchToHttp().getRequest();
 }

@@ -14,7 +14,9 @@ export function canTransition(from: CaseStatus, to: CaseStatus): boolean {
 }
 
 /** Which clock a status change starts (the first time only). */
-export function clockFor(to: CaseStatus): 'acknowledgedAt' | 'containedAt' | 'resolvedAt' | 'closedAt' | null {
+export function clockFor(
+  to: CaseStatus,
+): 'acknowledgedAt' | 'containedAt' | 'resolvedAt' | 'closedAt' | null {
   switch (to) {
     case 'OPEN':
       return null;

@@ -25,7 +25,10 @@ export class CasesResolver {
 
   @Query(() => CaseModel)
   @RequireRole('viewer')
-  async case(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string): Promise<CaseModel> {
+  async case(
+    @CurrentPrincipal() p: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<CaseModel> {
     return toCaseModel(await this.service.get(p.tenantId, id));
   }
 

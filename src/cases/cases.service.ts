@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
+import { returning } from '../database/sql';
 import { decodeCursor, toConnection, type Connection } from '../common/graphql/pagination';
 import type { Severity } from '../alerts/severity';
 import { CaseEntity } from './entities/case.entity';
@@ -22,10 +23,13 @@ export class CasesService {
     tenantId: string,
     args: { title: string; severity: Severity; detectedAt: Date },
   ): Promise<CaseEntity> {
-    const [{ case_seq: number }] = (await em.query(
+    const [seq] = await returning<{ case_seq: number }>(
+      em,
       `UPDATE tenants SET case_seq = case_seq + 1 WHERE id = $1 RETURNING case_seq`,
       [tenantId],
-    )) as [{ case_seq: number }];
+    );
+    if (!seq) throw new Error(`tenant ${tenantId} does not exist`);
+    const number = seq.case_seq;
     return em.save(
       em.create(CaseEntity, {
         tenantId,
@@ -40,19 +44,29 @@ export class CasesService {
   }
 
   async get(tenantId: string, id: string): Promise<CaseEntity> {
-    const row = UUID.test(id) ? await this.db.run(tenantId, (em) => em.findOne(CaseEntity, { where: { tenantId, id } })) : null;
+    const row = UUID.test(id)
+      ? await this.db.run(tenantId, (em) => em.findOne(CaseEntity, { where: { tenantId, id } }))
+      : null;
     if (!row) throw CasesException.notFound(id);
     return row;
   }
 
-  async list(tenantId: string, args: { first: number; after?: string; status?: CaseStatus }): Promise<Connection<CaseModel>> {
+  async list(
+    tenantId: string,
+    args: { first: number; after?: string; status?: CaseStatus },
+  ): Promise<Connection<CaseModel>> {
     const cursor = decodeCursor(args.after);
     return this.db.run(tenantId, async (em) => {
       const base = em.createQueryBuilder(CaseEntity, 'c').where('c.tenant_id = :tenantId', { tenantId });
       if (args.status) base.andWhere('c.status = :status', { status: args.status });
       const total = await base.clone().getCount();
-      if (cursor) base.andWhere('(c.created_at, c.id) < (:ca, :cid)', { ca: cursor.createdAt, cid: cursor.id });
-      const rows = await base.orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').take(args.first + 1).getMany();
+      if (cursor)
+        base.andWhere('(c.created_at, c.id) < (:ca, :cid)', { ca: cursor.createdAt, cid: cursor.id });
+      const rows = await base
+        .orderBy('c.created_at', 'DESC')
+        .addOrderBy('c.id', 'DESC')
+        .take(args.first + 1)
+        .getMany();
       return toConnection(rows, args.first, total, toCaseModel);
     });
   }
@@ -60,7 +74,10 @@ export class CasesService {
   /** Moves a case along its lifecycle. Setting the status it already has changes nothing. */
   async setStatus(tenantId: string, id: string, status: CaseStatus): Promise<CaseEntity> {
     return this.db.run(tenantId, async (em) => {
-      const row = await em.findOne(CaseEntity, { where: { tenantId, id }, lock: { mode: 'pessimistic_write' } });
+      const row = await em.findOne(CaseEntity, {
+        where: { tenantId, id },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!row) throw CasesException.notFound(id);
       if (row.status === status) return row;
       if (!canTransition(row.status, status)) throw CasesException.illegalTransition(row.status, status);

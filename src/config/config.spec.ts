@@ -10,7 +10,9 @@ describe('loadConfig', () => {
   });
 
   it('names every wrong setting at once', () => {
-    expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', CORDON_MASTER_KEY: 'short' })).toThrow(ConfigError);
+    expect(() =>
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', CORDON_MASTER_KEY: 'short' }),
+    ).toThrow(ConfigError);
     try {
       loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', CORDON_MASTER_KEY: 'short' });
     } catch (err) {
@@ -21,8 +23,12 @@ describe('loadConfig', () => {
   });
 
   it('requires real services outside embedded mode', () => {
-    expect(() => loadConfig({}, 'api')).toThrow(/DATABASE_URL is required in api mode[\s\S]*TEMPORAL_ADDRESS is required/);
-    expect(loadConfig({ DATABASE_URL: 'postgres://h/db', TEMPORAL_ADDRESS: 'h:7233' }, 'worker').mode).toBe('worker');
+    expect(() => loadConfig({}, 'api')).toThrow(
+      /DATABASE_URL is required in api mode[\s\S]*TEMPORAL_ADDRESS is required/,
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgres://h/db', TEMPORAL_ADDRESS: 'h:7233' }, 'worker').mode).toBe(
+      'worker',
+    );
   });
 
   it('refuses a bootstrap key that is too short to be a secret', () => {

@@ -21,7 +21,8 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
     installExtensions: false,
     poolSize: target.embedded ? 1 : target.poolSize,
     extra: { connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 },
-    logging: ['error'],
+    // Errors surface through our own structured logging, with the request id; not as raw SQL.
+    logging: false,
   };
 }
 

@@ -18,7 +18,9 @@ export async function startEmbeddedPostgres(dataDir: string | null, port = 0): P
   const db = await PGlite.create(dataDir ?? 'memory://');
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 1 });
   await server.start();
-  const address = (server as unknown as { server?: { address(): { port: number } | string | null } }).server?.address();
+  const address = (
+    server as unknown as { server?: { address(): { port: number } | string | null } }
+  ).server?.address();
   const actualPort = address && typeof address === 'object' ? address.port : port;
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${actualPort}/postgres?sslmode=disable`,

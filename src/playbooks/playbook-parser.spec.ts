@@ -31,7 +31,11 @@ describe('parsePlaybook', () => {
     if (result.ok) return;
     expect(result.problems).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ stepId: 'one', line: 7, message: expect.stringContaining('with: invalid expression') }),
+        expect.objectContaining({
+          stepId: 'one',
+          line: 7,
+          message: expect.stringContaining('with: invalid expression'),
+        }),
         expect.objectContaining({ line: 8, message: expect.stringContaining('used twice') }),
         expect.objectContaining({ message: expect.stringContaining('approval.timeout') }),
       ]),

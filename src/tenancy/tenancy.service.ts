@@ -32,11 +32,22 @@ export class TenancyService {
       if (!tenant) tenant = await em.save(em.create(TenantEntity, { name: 'default', caseSeq: 0 }));
       const wanted = this.config.bootstrapApiKey;
       if (wanted && !(await this.apiKeys.existsWithSecret(em, wanted))) {
-        await this.apiKeys.create(em, { tenantId: tenant.id, name: 'bootstrap', role: 'admin', providerAdmin: true, secret: wanted });
+        await this.apiKeys.create(em, {
+          tenantId: tenant.id,
+          name: 'bootstrap',
+          role: 'admin',
+          providerAdmin: true,
+          secret: wanted,
+        });
         return { tenantId: tenant.id, newAdminKey: fresh ? wanted : null };
       }
       if (fresh) {
-        const { secret } = await this.apiKeys.create(em, { tenantId: tenant.id, name: 'bootstrap', role: 'admin', providerAdmin: true });
+        const { secret } = await this.apiKeys.create(em, {
+          tenantId: tenant.id,
+          name: 'bootstrap',
+          role: 'admin',
+          providerAdmin: true,
+        });
         return { tenantId: tenant.id, newAdminKey: secret };
       }
       return { tenantId: tenant.id, newAdminKey: null };
@@ -45,7 +56,8 @@ export class TenancyService {
 
   async createTenant(name: string): Promise<TenantEntity> {
     return this.db.system(async (em) => {
-      if (await em.findOne(TenantEntity, { where: { name } })) throw new AppError('CONFLICT', `a tenant named "${name}" already exists`);
+      if (await em.findOne(TenantEntity, { where: { name } }))
+        throw new AppError('CONFLICT', `a tenant named "${name}" already exists`);
       return em.save(em.create(TenantEntity, { name, caseSeq: 0 }));
     });
   }

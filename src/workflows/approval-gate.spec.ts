@@ -1,7 +1,11 @@
 import { ApprovalGate } from './approval-gate';
 import type { DecideApprovalArgs } from './messages';
 
-const decision = (actor: string, role: DecideApprovalArgs['actor']['role'], d: 'APPROVE' | 'REJECT' = 'APPROVE'): DecideApprovalArgs => ({
+const decision = (
+  actor: string,
+  role: DecideApprovalArgs['actor']['role'],
+  d: 'APPROVE' | 'REJECT' = 'APPROVE',
+): DecideApprovalArgs => ({
   approvalId: 'a1',
   decision: d,
   channel: 'graphql',
@@ -19,7 +23,9 @@ describe('ApprovalGate', () => {
     const gate = gateWith(1);
     expect(() => gate.validate(decision('apikey:requester', 'admin'))).toThrow(/started the run/);
     expect(() => gate.validate(decision('apikey:bob', 'analyst'))).toThrow(/may not decide/);
-    expect(() => gate.validate({ ...decision('apikey:bob', 'responder'), approvalId: 'nope' })).toThrow(/no longer pending/);
+    expect(() => gate.validate({ ...decision('apikey:bob', 'responder'), approvalId: 'nope' })).toThrow(
+      /no longer pending/,
+    );
   });
 
   it('counts distinct approvers up to the quorum and refuses a repeat', () => {

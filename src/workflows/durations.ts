@@ -7,7 +7,7 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
 export function durationMs(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());
   if (!match) throw new Error(`invalid duration "${text}" (use e.g. 30s, 15m, 2h)`);
-  return Math.round(Number(match[1]) * UNITS[match[2]!]!);
+  return Math.round(Number(match[1]) * UNITS[match[2]]);
 }
 
 export function isDuration(text: unknown): boolean {

@@ -19,7 +19,9 @@ export interface DecideApprovalResult {
   status: 'PENDING' | 'APPROVED' | 'REJECTED';
 }
 
-export const decideApprovalUpdate = defineUpdate<DecideApprovalResult, [DecideApprovalArgs]>('decideApproval');
+export const decideApprovalUpdate = defineUpdate<DecideApprovalResult, [DecideApprovalArgs]>(
+  'decideApproval',
+);
 
 export interface RunStateView {
   status: 'RUNNING' | 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';

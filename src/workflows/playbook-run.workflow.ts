@@ -22,7 +22,7 @@ import { actionRetryPolicy, durationMs } from './durations';
 // Projection writes are small and must eventually land: retry them for a long time.
 const projection = proxyActivities<RunActivities>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 0 },
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' }, // unlimited attempts
 });
 
 /** Raised for a step that failed for good; carries what the run's record should say. */
@@ -78,13 +78,17 @@ class PlaybookInterpreter {
         await CancellationScope.nonCancellable(() => this.finish('CANCELLED'));
         throw err;
       }
-      const failure = err instanceof StepFailed ? { ...err.info, stepId: err.stepId } : { message: String(err) };
+      const failure =
+        err instanceof StepFailed ? { ...err.info, stepId: err.stepId } : { message: String(err) };
       await this.finish('FAILED', failure);
       return { status: 'FAILED' };
     }
   }
 
-  private async finish(status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', error?: StepFailureInfo & { stepId?: string }) {
+  private async finish(
+    status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED',
+    error?: StepFailureInfo & { stepId?: string },
+  ) {
     this.state = { ...this.state, status, currentStep: null };
     // A decision being persisted must land before the run is reported finished.
     await condition(allHandlersFinished);
@@ -128,12 +132,21 @@ class PlaybookInterpreter {
     }
     if (!enabled) {
       this.steps[step.id] = { status: 'SKIPPED' };
-      await projection.recordStep({ tenantId, runId, stepId: step.id, kind: kindOf(step), status: 'SKIPPED' });
+      await projection.recordStep({
+        tenantId,
+        runId,
+        stepId: step.id,
+        kind: kindOf(step),
+        status: 'SKIPPED',
+      });
       return;
     }
     if (isApprovalStep(step)) return this.runApproval(step);
     if (isActionStep(step)) return this.runAction(step);
-    throw new StepFailed((step as PlaybookStep).id, { message: 'unknown step kind', code: 'INVALID_PLAYBOOK' });
+    throw new StepFailed((step as PlaybookStep).id, {
+      message: 'unknown step kind',
+      code: 'INVALID_PLAYBOOK',
+    });
   }
 
   private async runAction(step: ActionStep): Promise<void> {
@@ -165,7 +178,14 @@ class PlaybookInterpreter {
       if (isCancellation(err)) throw err;
       const info = failureInfo(err);
       this.steps[step.id] = { status: 'FAILED', output: { error: info } };
-      await projection.recordStep({ tenantId, runId, stepId: step.id, kind: 'action', status: 'FAILED', error: info });
+      await projection.recordStep({
+        tenantId,
+        runId,
+        stepId: step.id,
+        kind: 'action',
+        status: 'FAILED',
+        error: info,
+      });
       if (step.on_error === 'continue') return;
       throw new StepFailed(step.id, info);
     }
@@ -199,7 +219,8 @@ class PlaybookInterpreter {
     this.state = { ...this.state, status: 'WAITING' };
 
     const decided = () => approval.outcome !== 'PENDING';
-    const inTime = timeoutMs === null ? (await condition(decided), true) : await condition(decided, timeoutMs);
+    const inTime =
+      timeoutMs === null ? (await condition(decided), true) : await condition(decided, timeoutMs);
     // The update handler persists each decision itself; wait for it before moving on.
     await condition(allHandlersFinished);
     this.state = { ...this.state, status: 'RUNNING' };
@@ -219,7 +240,14 @@ class PlaybookInterpreter {
       timed_out: !inTime,
     };
     this.steps[step.id] = { status: 'SUCCEEDED', output, decision };
-    await projection.recordStep({ tenantId, runId, stepId: step.id, kind: 'approval', status: 'SUCCEEDED', output });
+    await projection.recordStep({
+      tenantId,
+      runId,
+      stepId: step.id,
+      kind: 'approval',
+      status: 'SUCCEEDED',
+      output,
+    });
   }
 }
 

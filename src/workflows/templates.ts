@@ -17,7 +17,10 @@ export class TemplateError extends Error {
   }
 }
 
-export async function evaluateExpression(expression: string, scope: Record<string, unknown>): Promise<unknown> {
+export async function evaluateExpression(
+  expression: string,
+  scope: Record<string, unknown>,
+): Promise<unknown> {
   try {
     return await jsonata(expression).evaluate(scope);
   } catch (err) {
@@ -30,14 +33,14 @@ export async function evaluateExpression(expression: string, scope: Record<strin
 export async function renderTemplate(value: unknown, scope: Record<string, unknown>): Promise<unknown> {
   if (typeof value === 'string') {
     const whole = WHOLE.exec(value);
-    if (whole && !whole[1]!.includes('}}')) return evaluateExpression(whole[1]!, scope);
+    if (whole && !whole[1].includes('}}')) return evaluateExpression(whole[1], scope);
     if (!value.includes('{{')) return value;
     let out = '';
     let last = 0;
     for (const match of value.matchAll(PART)) {
       out += value.slice(last, match.index);
-      const v = await evaluateExpression(match[1]!, scope);
-      out += v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      const v = await evaluateExpression(match[1], scope);
+      out += toText(v);
       last = match.index + match[0].length;
     }
     return out + value.slice(last);
@@ -58,6 +61,13 @@ export async function renderTemplate(value: unknown, scope: Record<string, unkno
 /** Truthiness of an `if:`/`when:` condition, which may be written with or without braces. */
 export async function evaluateCondition(condition: string, scope: Record<string, unknown>): Promise<boolean> {
   const whole = WHOLE.exec(condition);
-  const result = await evaluateExpression(whole ? whole[1]! : condition, scope);
+  const result = await evaluateExpression(whole ? whole[1] : condition, scope);
   return Array.isArray(result) ? result.length > 0 : Boolean(result);
+}
+
+function toText(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return `${v}`;
+  return JSON.stringify(v);
 }

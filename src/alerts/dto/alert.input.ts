@@ -35,10 +35,15 @@ export class ObservableInput {
 export class AlertInput {
   @Field({ description: 'The sending tool, e.g. "crowdstrike", "defender", "siem".' })
   @IsString()
-  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'source must be 1-64 lower-case letters, digits, . _ -' })
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
+    message: 'source must be 1-64 lower-case letters, digits, . _ -',
+  })
   source!: string;
 
-  @Field({ nullable: true, description: "The source's own id for this detection; repeats with the same id fold into one alert." })
+  @Field({
+    nullable: true,
+    description: "The source's own id for this detection; repeats with the same id fold into one alert.",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(256)
@@ -66,7 +71,10 @@ export class AlertInput {
   @IsDate()
   detectedAt?: Date;
 
-  @Field(() => [String], { nullable: true, description: 'MITRE ATT&CK technique ids, e.g. T1486 or T1059.001.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'MITRE ATT&CK technique ids, e.g. T1486 or T1059.001.',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(64)

@@ -2,7 +2,10 @@ import { registerEnumType } from '@nestjs/graphql';
 import { SEVERITIES, type Severity as SeverityName } from '../severity';
 import { OBSERVABLE_TYPES, type ObservableType as ObservableTypeName } from '../observable-type';
 
-export const Severity = Object.fromEntries(SEVERITIES.map((s) => [s, s])) as Record<SeverityName, SeverityName>;
+export const Severity = Object.fromEntries(SEVERITIES.map((s) => [s, s])) as Record<
+  SeverityName,
+  SeverityName
+>;
 registerEnumType(Severity, { name: 'Severity' });
 
 export const ObservableType = Object.fromEntries(OBSERVABLE_TYPES.map((s) => [s, s])) as Record<

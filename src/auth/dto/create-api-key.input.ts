@@ -2,7 +2,12 @@ import { Field, GraphQLISODateTime, ID, InputType, registerEnumType } from '@nes
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
-export const RoleEnum = { VIEWER: 'VIEWER', ANALYST: 'ANALYST', RESPONDER: 'RESPONDER', ADMIN: 'ADMIN' } as const;
+export const RoleEnum = {
+  VIEWER: 'VIEWER',
+  ANALYST: 'ANALYST',
+  RESPONDER: 'RESPONDER',
+  ADMIN: 'ADMIN',
+} as const;
 export type RoleEnumValue = keyof typeof RoleEnum;
 registerEnumType(RoleEnum, { name: 'Role' });
 

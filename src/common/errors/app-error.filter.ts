@@ -8,6 +8,8 @@ export class AppErrorFilter implements ExceptionFilter {
   catch(error: AppError, host: ArgumentsHost): void {
     if (host.getType<string>() !== 'http') throw error;
     const res = host.switchToHttp().getResponse<Response>();
-    res.status(httpStatusFor(error.code)).json({ error: { code: error.code, message: error.message, ...(error.details ?? {}) } });
+    res
+      .status(httpStatusFor(error.code))
+      .json({ error: { code: error.code, message: error.message, ...(error.details ?? {}) } });
   }
 }

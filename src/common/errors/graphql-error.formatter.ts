@@ -29,10 +29,20 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
       extensions: { code: original.code, ...(original.details ?? {}) },
     };
   }
-  const code = PASS_THROUGH[String(formatted.extensions?.code ?? '')];
+  const given = formatted.extensions?.code;
+  const code = typeof given === 'string' ? PASS_THROUGH[given] : undefined;
   if (code) {
-    return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions: { code } };
+    return {
+      message: formatted.message,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code },
+    };
   }
   logger.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');
-  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return {
+    message: 'Internal server error',
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
 }

@@ -19,7 +19,10 @@ export class ListValidationPipe<T extends object> implements PipeTransform<unkno
     if (!Array.isArray(value)) throw new AppError('BAD_USER_INPUT', `${this.argName}: must be a list`);
     if (value.length === 0) throw new AppError('BAD_USER_INPUT', `${this.argName}: must not be empty`);
     if (value.length > this.maxItems) {
-      throw new AppError('BAD_USER_INPUT', `${this.argName}: at most ${this.maxItems} items per call, got ${value.length}`);
+      throw new AppError(
+        'BAD_USER_INPUT',
+        `${this.argName}: at most ${this.maxItems} items per call, got ${value.length}`,
+      );
     }
     const items = value.map((v) => plainToInstance(this.itemType, v));
     const errors = [];

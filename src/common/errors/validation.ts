@@ -5,7 +5,11 @@ import { AppError } from './app-error';
 export function describeValidationErrors(errors: ValidationError[], prefix = ''): string[] {
   const out: string[] = [];
   for (const e of errors) {
-    const path = prefix ? (/^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`) : e.property;
+    const path = prefix
+      ? /^\d+$/.test(e.property)
+        ? `${prefix}[${e.property}]`
+        : `${prefix}.${e.property}`
+      : e.property;
     for (const message of Object.values(e.constraints ?? {})) out.push(`${path}: ${message}`);
     if (e.children?.length) out.push(...describeValidationErrors(e.children, path));
   }

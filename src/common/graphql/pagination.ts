@@ -49,7 +49,7 @@ export function ConnectionType<T>(node: Type<T>, name: string): Type<Connection<
     @Field(() => PageInfo) pageInfo!: PageInfo;
     @Field(() => Int) totalCount!: number;
   }
-  return ConnectionClass as Type<Connection<T>>;
+  return ConnectionClass;
 }
 
 /** Keyset cursor over (created_at, id): stable while rows are inserted. */
@@ -66,7 +66,8 @@ export function decodeCursor(cursor: string | undefined): Keyset | null {
   if (!cursor) return null;
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof createdAt !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(createdAt))) throw new Error();
+    if (typeof createdAt !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(createdAt)))
+      throw new Error();
     return { createdAt, id };
   } catch {
     throw new AppError('BAD_USER_INPUT', 'after: not a cursor returned by this API', { field: 'after' });
@@ -84,7 +85,7 @@ export function toConnection<E extends { createdAt: Date; id: string }, N>(
     edges: page.map((row) => ({ cursor: encodeCursor(row), node: map(row) })),
     pageInfo: {
       hasNextPage: rows.length > first,
-      endCursor: page.length ? encodeCursor(page[page.length - 1]!) : null,
+      endCursor: page.length ? encodeCursor(page[page.length - 1]) : null,
     },
     totalCount,
   };

@@ -9,7 +9,8 @@ export function MaxJsonSize(maxBytes: number, options?: ValidationOptions) {
       propertyName,
       options: { message: `${propertyName} must be at most ${maxBytes} bytes of JSON`, ...options },
       validator: {
-        validate: (value: unknown) => value === undefined || Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8') <= maxBytes,
+        validate: (value: unknown) =>
+          value === undefined || Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8') <= maxBytes,
       },
     });
 }

@@ -124,7 +124,9 @@ export class InitialSchema1763900000000 implements MigrationInterface {
     await q.query(`CREATE INDEX playbook_runs_tenant_idx ON playbook_runs (tenant_id, created_at DESC)`);
     await q.query(`CREATE INDEX playbook_runs_case_idx ON playbook_runs (case_id)`);
     // The dispatcher's sweep looks for runs that were queued but never reached Temporal.
-    await q.query(`CREATE INDEX playbook_runs_queued_idx ON playbook_runs (created_at) WHERE status = 'QUEUED'`);
+    await q.query(
+      `CREATE INDEX playbook_runs_queued_idx ON playbook_runs (created_at) WHERE status = 'QUEUED'`,
+    );
 
     await q.query(`
       CREATE TABLE step_runs (
@@ -161,7 +163,9 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (run_id, step_id)
       )`);
-    await q.query(`CREATE INDEX approvals_tenant_status_idx ON approvals (tenant_id, status, created_at DESC)`);
+    await q.query(
+      `CREATE INDEX approvals_tenant_status_idx ON approvals (tenant_id, status, created_at DESC)`,
+    );
     await q.query(`
       CREATE TABLE approval_decisions (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

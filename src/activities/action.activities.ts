@@ -1,0 +1,126 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { AppError } from '../common/errors/app-error';
+import type { CasesService } from '../cases/cases.service';
+import type { ConnectionsService } from '../integrations/connections.service';
+import { HttpClient } from '../integrations/kit/http-client';
+import { VendorError } from '../integrations/kit/vendor-error';
+import type { RunsProjection } from '../runs/runs-projection.service';
+import type { ActionActivities } from '../workflows/activity-contract';
+import type { StepFailureInfo } from '../workflows/run-input';
+import { createBuiltinActions } from './builtin-actions';
+
+export interface ActionDeps {
+  connections: ConnectionsService;
+  cases: CasesService;
+  projection: RunsProjection;
+}
+
+/**
+ * The one activity that acts on the world. It records each attempt, runs a built-in or an
+ * integration action, and turns failures into what Temporal and the analyst need: retryable
+ * or not, and the vendor's own words.
+ */
+export function createActionActivities(deps: ActionDeps): ActionActivities {
+  const builtins = createBuiltinActions({ cases: deps.cases });
+  // One client per connection version: keeps its circuit breaker, concurrency limit and token.
+  const clients = new Map<string, HttpClient>();
+
+  const clientFor = (
+    vendor: string,
+    connection: { id: string; baseUrl: string; version: string },
+  ): HttpClient => {
+    const key = `${connection.id}@${connection.version}`;
+    let client = clients.get(key);
+    if (!client) {
+      for (const k of clients.keys()) if (k.startsWith(`${connection.id}@`)) clients.delete(k);
+      client = new HttpClient({ vendor, baseUrl: connection.baseUrl });
+      clients.set(key, client);
+    }
+    return client;
+  };
+
+  return {
+    async runAction(args) {
+      const ctx = Context.current();
+      const attempt = ctx.info.attempt;
+      const { tenantId, runId, stepId } = args;
+      await deps.projection.stepAttempt(tenantId, {
+        runId,
+        stepId,
+        kind: 'action',
+        action: args.action,
+        input: args.input,
+        attempt,
+      });
+      try {
+        let output: Record<string, unknown>;
+        const builtin = builtins[args.action];
+        if (builtin) {
+          output = await builtin({ tenantId, caseId: args.caseId, input: args.input });
+        } else {
+          const resolved = await deps.connections.resolve(tenantId, args.action);
+          const http = clientFor(resolved.definition.manifest.vendor, resolved.connection);
+          output = await resolved.action.run(
+            {
+              connection: resolved.connection,
+              idempotencyKey: args.idempotencyKey,
+              http,
+              signal: ctx.cancellationSignal,
+              heartbeat: (d) => ctx.heartbeat(d),
+            },
+            args.input,
+          );
+        }
+        await deps.projection.recordStep(tenantId, {
+          runId,
+          stepId,
+          kind: 'action',
+          action: args.action,
+          status: 'SUCCEEDED',
+          output,
+        });
+        return output;
+      } catch (err) {
+        const failure = toFailure(err);
+        await deps.projection.stepError(tenantId, runId, stepId, failure.info).catch(() => undefined);
+        throw failure.error;
+      }
+    },
+  };
+}
+
+function toFailure(err: unknown): { info: StepFailureInfo; error: Error } {
+  if (err instanceof VendorError) {
+    const info: StepFailureInfo = {
+      message: err.message,
+      vendor: err.vendor,
+      status: err.status,
+      code: err.code,
+      retryable: err.retryable,
+    };
+    const error = ApplicationFailure.create({
+      message: `${err.vendor}: ${err.message}`,
+      type: 'VendorError',
+      nonRetryable: !err.retryable,
+      details: [info],
+      nextRetryDelay: err.retryAfterMs,
+    });
+    return { info, error };
+  }
+  if (err instanceof AppError) {
+    // Our own refusals (unbound capability, bad input) will not improve with retries.
+    const info: StepFailureInfo = { message: err.message, code: err.code, retryable: false };
+    return {
+      info,
+      error: ApplicationFailure.create({
+        message: err.message,
+        type: err.code,
+        nonRetryable: true,
+        details: [info],
+      }),
+    };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const info: StepFailureInfo = { message, retryable: true };
+  return { info, error: ApplicationFailure.create({ message, type: 'InternalError', details: [info] }) };
+}

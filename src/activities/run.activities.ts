@@ -1,0 +1,19 @@
+import type { ApprovalsProjection } from '../approvals/approvals-projection.service';
+import type { RunsProjection } from '../runs/runs-projection.service';
+import type { RunActivities } from '../workflows/activity-contract';
+
+/** Projection activities: the workflow's record of itself, written where the API can read it. */
+export function createRunActivities(deps: {
+  runs: RunsProjection;
+  approvals: ApprovalsProjection;
+}): RunActivities {
+  return {
+    markRunStarted: ({ tenantId, runId, temporalRunId }) =>
+      deps.runs.markStarted(tenantId, runId, temporalRunId),
+    recordStep: ({ tenantId, ...step }) => deps.runs.recordStep(tenantId, step),
+    finishRun: ({ tenantId, runId, status, error }) => deps.runs.finish(tenantId, runId, status, error),
+    openApproval: (args) => deps.approvals.open(args),
+    recordApprovalDecision: (args) => deps.approvals.recordDecision(args),
+    closeApproval: (args) => deps.approvals.close(args),
+  };
+}

@@ -1,0 +1,94 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import * as path from 'node:path';
+import { APP_CONFIG, type AppConfig } from './config/config';
+import { projectRoot } from './config/paths';
+import { dataSourceOptions } from './database/data-source';
+import { TenantDb } from './database/tenant-db';
+import { TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal/temporal-endpoint';
+import { TemporalClientService } from './temporal/temporal-client.service';
+import { WorkerService } from './temporal/worker.service';
+import { formatGraphqlError } from './common/errors/graphql-error.formatter';
+import { loggerOptions } from './bootstrap/logging';
+import { AuthModule } from './auth/auth.module';
+import { AlertsModule } from './alerts/alerts.module';
+import { CasesModule } from './cases/cases.module';
+import { RunsModule } from './runs/runs.module';
+import { PlaybooksModule } from './playbooks/playbooks.module';
+import { ApprovalsModule } from './approvals/approvals.module';
+import { IntegrationsModule } from './integrations/integrations.module';
+import { HealthModule } from './health/health.module';
+
+export interface Runtime {
+  config: AppConfig;
+  databaseUrl: string;
+  embeddedDatabase: boolean;
+  temporal: TemporalEndpoint;
+  roles: { api: boolean; worker: boolean };
+}
+
+/** Process-wide singletons every module may inject: config, Temporal endpoint and client, tenant-scoped DB access. */
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot(runtime: Runtime): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: runtime.config },
+        { provide: TEMPORAL_ENDPOINT, useValue: runtime.temporal },
+        TenantDb,
+        TemporalClientService,
+      ],
+      exports: [APP_CONFIG, TEMPORAL_ENDPOINT, TenantDb, TemporalClientService],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(runtime: Runtime): DynamicModule {
+    const api = runtime.roles.api
+      ? [
+          GraphQLModule.forRoot<ApolloDriverConfig>({
+            driver: ApolloDriver,
+            // Embedded (development) runs keep the committed schema.gql current; servers build it in memory.
+            autoSchemaFile:
+              runtime.config.mode === 'embedded' ? path.join(projectRoot(), 'schema.gql') : true,
+            sortSchema: true,
+            playground: false,
+            introspection: true,
+            context: ({ req }: { req: unknown }) => ({ req }),
+            formatError: formatGraphqlError,
+          }),
+          HealthModule,
+        ]
+      : [];
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot(loggerOptions(runtime.config)),
+        CoreModule.forRoot(runtime),
+        TypeOrmModule.forRoot(
+          dataSourceOptions({
+            url: runtime.databaseUrl,
+            poolSize: runtime.config.database.poolSize,
+            embedded: runtime.embeddedDatabase,
+          }),
+        ),
+        AuthModule,
+        CasesModule,
+        PlaybooksModule,
+        RunsModule,
+        AlertsModule,
+        ApprovalsModule,
+        IntegrationsModule,
+        ...api,
+      ],
+      providers: runtime.roles.worker ? [WorkerService] : [],
+    };
+  }
+}

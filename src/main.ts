@@ -1,0 +1,92 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DataSource } from 'typeorm';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { ConfigError, loadConfig, type AppConfig, type RunMode } from './config/config';
+import { AppModule, type Runtime } from './app.module';
+import { startInfrastructure, type Infrastructure } from './bootstrap/infrastructure';
+import { createValidationPipe } from './common/errors/validation';
+import { runMigrations } from './database/data-source';
+import { TenancyService } from './tenancy/tenancy.service';
+import { PlaybooksService } from './playbooks/playbooks.service';
+import { AppErrorFilter } from './common/errors/app-error.filter';
+
+/** Up to 1,000 alerts per batch with their raw payloads; bigger bodies are refused before parsing. */
+const BODY_LIMIT = '16mb';
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const modeArg = process.argv[2] as RunMode | undefined;
+  let config: AppConfig;
+  try {
+    config = loadConfig(process.env, modeArg);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const roles = { api: config.mode !== 'worker', worker: config.mode !== 'api' };
+  const infra: Infrastructure = await startInfrastructure(config, (m) => say(`[cordon] ${m}`));
+  const runtime: Runtime = {
+    config,
+    databaseUrl: infra.databaseUrl,
+    embeddedDatabase: infra.embeddedDatabase,
+    temporal: infra.temporal,
+    roles,
+  };
+
+  const module = AppModule.forRoot(runtime);
+  const app = roles.api
+    ? await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false })
+    : await NestFactory.createApplicationContext(module, { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
+  app.enableShutdownHooks();
+
+  const applied = await runMigrations(app.get(DataSource), infra.embeddedDatabase);
+  if (applied.length) say(`[cordon] migrations applied: ${applied.join(', ')}`);
+  await app.get(PlaybooksService).loadShipped();
+  const boot = await app.get(TenancyService).bootstrap();
+
+  if ('listen' in app) {
+    const http = app as NestExpressApplication;
+    http.useBodyParser('json', { limit: BODY_LIMIT });
+    http.useGlobalPipes(createValidationPipe());
+    http.useGlobalFilters(new AppErrorFilter());
+    await http.listen(config.port, config.host);
+    const port = (http.getHttpServer().address() as { port: number }).port;
+    say(`[cordon] GraphQL API: http://localhost:${port}/graphql`);
+  } else {
+    await app.init();
+    say('[cordon] worker started');
+  }
+  if (infra.temporalUiUrl) say(`[cordon] Temporal UI: ${infra.temporalUiUrl}`);
+  if (boot.newAdminKey) say(`[cordon] admin API key (shown once, keep it safe): ${boot.newAdminKey}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`[cordon] ${signal}: shutting down (in-flight activities may finish)`);
+    await app.close();
+    await infra.stop();
+    process.exit(process.exitCode ?? 0);
+  };
+  // Nest's own hooks close the app; these also stop the embedded database and Temporal.
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `[cordon] failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});

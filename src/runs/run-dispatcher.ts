@@ -1,0 +1,111 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { TenantDb } from '../database/tenant-db';
+import { TemporalClientService } from '../temporal/temporal-client.service';
+import { PlaybooksService } from '../playbooks/playbooks.service';
+import type { PlaybookRunInput } from '../workflows/run-input';
+import { PlaybookRunEntity } from './entities/playbook-run.entity';
+
+const SWEEP_EVERY_MS = 10_000;
+const STALE_AFTER_MS = 15_000;
+
+/**
+ * Gets queued runs to Temporal. Called right after the transaction that queued them commits,
+ * and by a periodic sweep for any start that failed (Temporal briefly down, process killed
+ * between commit and start). Deterministic workflow ids make a repeated start harmless.
+ */
+@Injectable()
+export class RunDispatcher implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(RunDispatcher.name);
+  private timer?: NodeJS.Timeout;
+  private sweeping = false;
+
+  constructor(
+    private readonly db: TenantDb,
+    private readonly temporal: TemporalClientService,
+    private readonly playbooks: PlaybooksService,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async dispatch(tenantId: string, runIds: string[]): Promise<void> {
+    for (const id of runIds) {
+      try {
+        const run = await this.db.run(tenantId, (em) =>
+          em.findOneOrFail(PlaybookRunEntity, { where: { tenantId, id } }),
+        );
+        await this.start(run);
+      } catch (err) {
+        // Left QUEUED: the sweep retries. Ingestion has already succeeded and must say so.
+        this.logger.warn(
+          { runId: id, err: (err as Error).message },
+          'could not start a queued run; will retry',
+        );
+      }
+    }
+  }
+
+  private async start(run: PlaybookRunEntity): Promise<void> {
+    const version = await this.playbooks.version(run.playbookVersionId);
+    const stored = run.input as { event: PlaybookRunInput['event'] };
+    const input: PlaybookRunInput = {
+      runId: run.id,
+      tenantId: run.tenantId,
+      playbookId: run.playbookId,
+      versionId: version.id,
+      definition: version.definition,
+      event: stored.event,
+      caseId: run.caseId,
+      requestedBy: run.requestedBy,
+    };
+    const tags = this.temporal.registeredSearchAttributes;
+    const searchAttributes: Record<string, string[]> = {};
+    if (tags.has('TenantId')) searchAttributes.TenantId = [run.tenantId];
+    if (tags.has('PlaybookId')) searchAttributes.PlaybookId = [run.playbookId];
+    if (tags.has('CaseId') && run.caseId) searchAttributes.CaseId = [run.caseId];
+    try {
+      await this.temporal.client.workflow.start('playbookRunWorkflow', {
+        taskQueue: this.temporal.endpoint.taskQueue,
+        workflowId: run.workflowId,
+        args: [input],
+        searchAttributes,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+
+  /** Restarts runs that stayed QUEUED: across tenants, so it reads without a tenant scope. */
+  async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const stale = await this.db.system((em) =>
+        em
+          .createQueryBuilder(PlaybookRunEntity, 'r')
+          .where(`r.status = 'QUEUED'`)
+          .andWhere('r.created_at < :before', { before: new Date(Date.now() - STALE_AFTER_MS) })
+          .orderBy('r.created_at', 'ASC')
+          .take(100)
+          .getMany(),
+      );
+      for (const run of stale) {
+        await this.start(run).catch((err: Error) =>
+          this.logger.warn({ runId: run.id, err: err.message }, 'retry start failed'),
+        );
+      }
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'queued-run sweep failed');
+    } finally {
+      this.sweeping = false;
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { TenantDb } from '../database/tenant-db';
+import type { StepFailureInfo } from '../workflows/run-input';
+import type { StepStatus } from './run-status';
+
+/**
+ * Writes the workflow's progress into PostgreSQL for the API. Called only from activities;
+ * every write is an idempotent upsert, so an activity retried after a crash changes nothing twice.
+ */
+@Injectable()
+export class RunsProjection {
+  constructor(private readonly db: TenantDb) {}
+
+  async markStarted(tenantId: string, runId: string, temporalRunId: string): Promise<void> {
+    await this.db.run(tenantId, (em) =>
+      em.query(
+        `UPDATE playbook_runs SET status = 'RUNNING', temporal_run_id = $3, started_at = COALESCE(started_at, now()), updated_at = now()
+         WHERE tenant_id = $1 AND id = $2 AND status IN ('QUEUED', 'RUNNING')`,
+        [tenantId, runId, temporalRunId],
+      ),
+    );
+  }
+
+  async setRunStatus(tenantId: string, runId: string, status: 'RUNNING' | 'WAITING'): Promise<void> {
+    await this.db.run(tenantId, (em) =>
+      em.query(
+        `UPDATE playbook_runs SET status = $3, updated_at = now()
+         WHERE tenant_id = $1 AND id = $2 AND status IN ('QUEUED', 'RUNNING', 'WAITING')`,
+        [tenantId, runId, status],
+      ),
+    );
+  }
+
+  async finish(
+    tenantId: string,
+    runId: string,
+    status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED',
+    error: (StepFailureInfo & { stepId?: string }) | undefined,
+  ): Promise<void> {
+    await this.db.run(tenantId, (em) =>
+      em.query(
+        `UPDATE playbook_runs SET status = $3, error = $4, finished_at = COALESCE(finished_at, now()), updated_at = now()
+         WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, runId, status, error ? JSON.stringify(error) : null],
+      ),
+    );
+  }
+
+  /** Records the start of one attempt of a step (attempt numbers come from Temporal). */
+  async stepAttempt(
+    tenantId: string,
+    args: {
+      runId: string;
+      stepId: string;
+      kind: string;
+      action?: string;
+      input: unknown;
+      attempt: number;
+      lastError?: StepFailureInfo;
+    },
+  ): Promise<void> {
+    await this.db.run(tenantId, (em) =>
+      em.query(
+        `INSERT INTO step_runs (tenant_id, run_id, step_id, kind, action, status, attempts, input, started_at)
+         VALUES ($1, $2, $3, $4, $5, 'RUNNING', $6, $7, now())
+         ON CONFLICT (run_id, step_id) DO UPDATE
+           SET attempts = GREATEST(step_runs.attempts, EXCLUDED.attempts), status = 'RUNNING', input = EXCLUDED.input, updated_at = now()`,
+        [
+          tenantId,
+          args.runId,
+          args.stepId,
+          args.kind,
+          args.action ?? null,
+          args.attempt,
+          JSON.stringify(args.input ?? null),
+        ],
+      ),
+    );
+  }
+
+  async stepError(tenantId: string, runId: string, stepId: string, error: StepFailureInfo): Promise<void> {
+    await this.db.run(tenantId, (em) =>
+      em.query(
+        `UPDATE step_runs SET error = $4, updated_at = now() WHERE tenant_id = $1 AND run_id = $2 AND step_id = $3`,
+        [tenantId, runId, stepId, JSON.stringify(error)],
+      ),
+    );
+  }
+
+  async recordStep(
+    tenantId: string,
+    args: {
+      runId: string;
+      stepId: string;
+      kind: string;
+      action?: string;
+      status: StepStatus;
+      input?: unknown;
+      output?: unknown;
+      error?: StepFailureInfo;
+    },
+  ): Promise<void> {
+    const terminal = args.status === 'SUCCEEDED' || args.status === 'FAILED' || args.status === 'SKIPPED';
+    await this.db.run(tenantId, (em) =>
+      em.query(
+        `INSERT INTO step_runs (tenant_id, run_id, step_id, kind, action, status, attempts, input, output, error, started_at, finished_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, CASE WHEN $6 = 'SKIPPED' THEN NULL ELSE now() END, CASE WHEN $10 THEN now() END)
+         ON CONFLICT (run_id, step_id) DO UPDATE
+           SET status = EXCLUDED.status,
+               input = COALESCE(EXCLUDED.input, step_runs.input),
+               output = COALESCE(EXCLUDED.output, step_runs.output),
+               error = COALESCE(EXCLUDED.error, step_runs.error),
+               finished_at = COALESCE(step_runs.finished_at, EXCLUDED.finished_at),
+               updated_at = now()`,
+        [
+          tenantId,
+          args.runId,
+          args.stepId,
+          args.kind,
+          args.action ?? null,
+          args.status,
+          args.input === undefined ? null : JSON.stringify(args.input),
+          args.output === undefined ? null : JSON.stringify(args.output),
+          args.error ? JSON.stringify(args.error) : null,
+          terminal,
+        ],
+      ),
+    );
+  }
+}

@@ -1,0 +1,254 @@
+import { createFalconFake } from '../integrations/crowdstrike-falcon/fake/falcon.fake';
+import type { FakeVendorServer } from '../src/integrations/kit/integration.types';
+import { startCordon, testDatabase, type CordonProcess } from './support/cordon-process';
+import { errorCodes, eventually, graphqlClient } from './support/graphql-client';
+
+/**
+ * The walking skeleton end to end, on the built server with a real Temporal dev server and a
+ * real database (PostgreSQL when DATABASE_URL is set, PGlite otherwise): alert in, approval,
+ * containment out through the Falcon adapter against its fake.
+ */
+const ADMIN_KEY = 'cdn_e2e_admin_key_0123456789abcdef';
+
+const INGEST = `mutation($input: [AlertInput!]!) { ingestAlerts(input: $input) { created deduplicated alerts { id caseId duplicateCount } } }`;
+const PENDING = `query($caseId: ID) { approvals(filter: { status: PENDING, caseId: $caseId }) { totalCount edges { node { id runId prompt status } } } }`;
+const DECIDE = `mutation($input: DecideApprovalInput!) { decideApproval(input: $input) { id status decisions { actorId decision } } }`;
+const RUN = `query($id: ID!) { playbookRun(id: $id) { id status workflowId error steps { stepId status attempts input output error } } }`;
+const CASE = `query($id: ID!) { case(id: $id) { id number status containedAt } }`;
+
+describe('contain-host: alert in, approved containment out', () => {
+  let falcon: FakeVendorServer;
+  let cordon: CordonProcess;
+  let db: Awaited<ReturnType<typeof testDatabase>>;
+  let gql: ReturnType<typeof graphqlClient>;
+  let responderKey: string;
+
+  beforeAll(async () => {
+    falcon = createFalconFake({ clientId: 'falcon-id', clientSecret: 'falcon-secret' });
+    await falcon.start(0);
+    db = await testDatabase();
+    cordon = await startCordon({ env: { CORDON_BOOTSTRAP_API_KEY: ADMIN_KEY, DATABASE_URL: db.url } });
+    gql = graphqlClient(cordon.graphqlUrl);
+
+    const key = await gql(
+      `mutation { createApiKey(input: { name: "alice", role: RESPONDER }) { secret apiKey { id prefix role } } }`,
+      {},
+      ADMIN_KEY,
+    );
+    expect(key.errors).toBeUndefined();
+    responderKey = key.data.createApiKey.secret;
+
+    const conn = await gql(
+      `mutation($input: UpsertConnectionInput!) { upsertConnection(input: $input) { id integrationId secretNames settings } }`,
+      {
+        input: {
+          integrationId: 'crowdstrike-falcon',
+          name: 'falcon-prod',
+          settings: { baseUrl: falcon.url },
+          secrets: { clientId: 'falcon-id', clientSecret: 'falcon-secret' },
+        },
+      },
+      ADMIN_KEY,
+    );
+    expect(conn.errors).toBeUndefined();
+    expect(conn.data.upsertConnection.secretNames).toEqual(['clientId', 'clientSecret']);
+    expect(JSON.stringify(conn.data)).not.toContain('falcon-secret');
+    const bind = await gql(
+      `mutation($input: BindCapabilityInput!) { bindCapability(input: $input) { capability connectionId } }`,
+      { input: { capability: 'edr', connectionId: conn.data.upsertConnection.id } },
+      ADMIN_KEY,
+    );
+    expect(bind.errors).toBeUndefined();
+  });
+
+  afterAll(async () => {
+    await cordon?.stop();
+    await falcon?.stop();
+    await db?.drop();
+  });
+
+  async function ingestHostAlert(hostname: string, ref: string) {
+    const res = await gql(
+      INGEST,
+      {
+        input: [
+          {
+            source: 'crowdstrike',
+            sourceRef: ref,
+            title: `Ransomware behaviour on ${hostname}`,
+            severity: 'CRITICAL',
+            techniques: ['T1486'],
+            observables: [{ type: 'HOSTNAME', value: hostname }],
+          },
+        ],
+      },
+      ADMIN_KEY,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data.ingestAlerts.created).toBe(1);
+    return res.data.ingestAlerts.alerts[0] as { id: string; caseId: string };
+  }
+
+  async function pendingApproval(caseId: string) {
+    return eventually(async () => {
+      const res = await gql(PENDING, { caseId }, responderKey);
+      expect(res.errors).toBeUndefined();
+      return res.data.approvals.edges[0]?.node as { id: string; runId: string; prompt: string } | undefined;
+    }, 'a pending approval');
+  }
+
+  async function finishedRun(runId: string) {
+    return eventually(async () => {
+      const res = await gql(RUN, { id: runId }, responderKey);
+      expect(res.errors).toBeUndefined();
+      const run = res.data.playbookRun;
+      return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status) ? run : undefined;
+    }, 'the run to finish');
+  }
+
+  function containCalls() {
+    return falcon.calls.filter(
+      (c) => c.method === 'POST' && c.path.startsWith('/devices/entities/devices-actions/v2'),
+    );
+  }
+
+  it('is ready, and refuses callers without a valid key', async () => {
+    const ready = await fetch(`${cordon.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(errorCodes(await gql('{ me { actorId } }'))).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(await gql('{ me { actorId } }', {}, 'cdn_not_a_real_key_000000000000000'))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
+  });
+
+  it('APPROVE: finds the host, waits, contains it exactly once and marks the case CONTAINED', async () => {
+    const alert = await ingestHostAlert('WS-01', 'det-approve-1');
+    const approval = await pendingApproval(alert.caseId);
+    expect(approval.prompt).toContain('WS-01');
+
+    const waiting = (await gql(RUN, { id: approval.runId }, responderKey)).data.playbookRun;
+    const host = waiting.steps.find((s: { stepId: string }) => s.stepId === 'host');
+    expect(host).toMatchObject({ status: 'SUCCEEDED', attempts: 1, input: { hostname: 'WS-01' } });
+    expect(host.output.host_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(containCalls()).toHaveLength(0);
+
+    // The key that ingested the alert started the run, so it may not approve it.
+    const own = await gql(DECIDE, { input: { approvalId: approval.id, decision: 'APPROVE' } }, ADMIN_KEY);
+    expect(errorCodes(own)).toEqual(['FORBIDDEN']);
+
+    const decided = await gql(
+      DECIDE,
+      { input: { approvalId: approval.id, decision: 'APPROVE', comment: 'go' } },
+      responderKey,
+    );
+    expect(decided.errors).toBeUndefined();
+    expect(decided.data.decideApproval.status).toBe('APPROVED');
+
+    const run = await finishedRun(approval.runId);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.steps.map((s: { stepId: string; status: string }) => [s.stepId, s.status])).toEqual([
+      ['host', 'SUCCEEDED'],
+      ['approve', 'SUCCEEDED'],
+      ['isolate', 'SUCCEEDED'],
+      ['record', 'SUCCEEDED'],
+    ]);
+    const calls = containCalls();
+    expect(calls).toHaveLength(1);
+    expect(calls[0].path).toBe('/devices/entities/devices-actions/v2?action_name=contain');
+    expect(calls[0].body).toEqual({ ids: [host.output.host_id] });
+
+    const kase = (await gql(CASE, { id: alert.caseId }, responderKey)).data.case;
+    expect(kase.status).toBe('CONTAINED');
+    expect(kase.containedAt).toBeTruthy();
+
+    // Deciding again is a conflict, and changes nothing.
+    const again = await gql(DECIDE, { input: { approvalId: approval.id, decision: 'REJECT' } }, responderKey);
+    expect(errorCodes(again)).toEqual(['CONFLICT']);
+    expect(containCalls()).toHaveLength(1);
+  });
+
+  it('REJECT: ends the run without acting', async () => {
+    const before = containCalls().length;
+    const alert = await ingestHostAlert('WS-FIN-07', 'det-reject-1');
+    const approval = await pendingApproval(alert.caseId);
+    const decided = await gql(
+      DECIDE,
+      { input: { approvalId: approval.id, decision: 'REJECT' } },
+      responderKey,
+    );
+    expect(decided.data.decideApproval.status).toBe('REJECTED');
+    const run = await finishedRun(approval.runId);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.steps.find((s: { stepId: string }) => s.stepId === 'isolate').status).toBe('SKIPPED');
+    expect(containCalls()).toHaveLength(before);
+    const kase = (await gql(CASE, { id: alert.caseId }, responderKey)).data.case;
+    expect(kase.status).toBe('OPEN');
+  });
+
+  it('folds a repeated delivery into the same alert without a second run', async () => {
+    const first = await ingestHostAlert('SRV-DB-02', 'det-repeat-1');
+    const res = await gql(
+      INGEST,
+      {
+        input: [
+          {
+            source: 'crowdstrike',
+            sourceRef: 'det-repeat-1',
+            title: 'again',
+            severity: 'CRITICAL',
+            observables: [{ type: 'HOSTNAME', value: 'SRV-DB-02' }],
+          },
+        ],
+      },
+      ADMIN_KEY,
+    );
+    expect(res.data.ingestAlerts).toMatchObject({
+      created: 0,
+      deduplicated: 1,
+      alerts: [{ id: first.id, duplicateCount: 1 }],
+    });
+    await pendingApproval(first.caseId);
+    const runs = await gql(
+      `query($caseId: ID) { playbookRuns(caseId: $caseId) { totalCount } }`,
+      { caseId: first.caseId },
+      responderKey,
+    );
+    expect(runs.data.playbookRuns.totalCount).toBe(1);
+  });
+
+  describe('bad input', () => {
+    const count = async () =>
+      (await gql(`{ alerts(first: 1) { totalCount } }`, {}, ADMIN_KEY)).data.alerts.totalCount as number;
+    const valid = { source: 'crowdstrike', title: 'ok', severity: 'LOW' };
+
+    it.each([
+      ['a missing title', { source: 'crowdstrike', severity: 'HIGH' }, 'title'],
+      ['an unknown severity', { ...valid, severity: 'APOCALYPTIC' }, 'severity'],
+      ['a 5 MB description', { ...valid, description: 'x'.repeat(5 * 1024 * 1024) }, 'description'],
+      ['a malformed technique', { ...valid, techniques: ['ransomware'] }, 'techniques'],
+    ])('rejects %s with BAD_USER_INPUT naming the field, writing nothing', async (_what, bad, field) => {
+      const before = await count();
+      const res = await gql(INGEST, { input: [valid, bad] }, ADMIN_KEY);
+      expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
+      expect(res.errors![0].message).toContain(field);
+      expect(await count()).toBe(before);
+    });
+
+    it('refuses a viewer-only operation for a key without the role', async () => {
+      const viewer = await gql(
+        `mutation { createApiKey(input: { name: "v", role: VIEWER }) { secret } }`,
+        {},
+        ADMIN_KEY,
+      );
+      const res = await gql(INGEST, { input: [valid] }, viewer.data.createApiKey.secret);
+      expect(errorCodes(res)).toEqual(['FORBIDDEN']);
+    });
+
+    it('answers NOT_FOUND for ids that do not exist', async () => {
+      expect(errorCodes(await gql(RUN, { id: '00000000-0000-4000-8000-000000000000' }, ADMIN_KEY))).toEqual([
+        'NOT_FOUND',
+      ]);
+      expect(errorCodes(await gql(CASE, { id: 'not-a-uuid' }, ADMIN_KEY))).toEqual(['NOT_FOUND']);
+    });
+  });
+});
