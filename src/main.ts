@@ -11,6 +11,7 @@ import { runMigrations } from './database/data-source';
 import { TenancyService } from './tenancy/tenancy.service';
 import { PlaybooksService } from './playbooks/playbooks.service';
 import { AppErrorFilter } from './common/errors/app-error.filter';
+import { installTemporalLogging } from './bootstrap/temporal-logging';
 
 /** Up to 1,000 alerts per batch with their raw payloads; bigger bodies are refused before parsing. */
 const BODY_LIMIT = '16mb';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const roles = { api: config.mode !== 'worker', worker: config.mode !== 'api' };
+  if (roles.worker) installTemporalLogging(config);
   const infra: Infrastructure = await startInfrastructure(config, (m) => say(`[cordon] ${m}`));
   const runtime: Runtime = {
     config,

@@ -80,11 +80,16 @@ export class ApprovalsProjection {
   }
 
   async close(args: Parameters<RunActivities['closeApproval']>[0]): Promise<void> {
-    await this.db.run(args.tenantId, (em) =>
-      em.query(
+    await this.db.run(args.tenantId, async (em) => {
+      await em.query(
         `UPDATE approvals SET status = $3, decided_at = COALESCE(decided_at, now()) WHERE tenant_id = $1 AND id = $2 AND status = 'PENDING'`,
         [args.tenantId, args.approvalId, args.status],
-      ),
-    );
+      );
+      await em.query(
+        `UPDATE playbook_runs SET status = 'RUNNING', updated_at = now()
+         WHERE status = 'WAITING' AND id = (SELECT run_id FROM approvals WHERE tenant_id = $1 AND id = $2)`,
+        [args.tenantId, args.approvalId],
+      );
+    });
   }
 }

@@ -5,7 +5,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -23,7 +23,7 @@ import { workflowBundlePath } from './workflow-bundle';
  * Shutdown stops polling and waits for in-flight activities (up to the grace period).
  */
 @Injectable()
-export class WorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WorkerService.name);
   private worker?: Worker;
   private running?: Promise<void>;
@@ -75,7 +75,8 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Runs before any module closes its resources: in-flight activities still have the database. */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
     await this.running;
     await this.connection?.close();
