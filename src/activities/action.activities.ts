@@ -56,7 +56,7 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
         let output: Record<string, unknown>;
         const builtin = builtins[args.action];
         if (builtin) {
-          output = await builtin({ tenantId, caseId: args.caseId, input: args.input });
+          output = await builtin({ tenantId, runId, caseId: args.caseId, input: args.input });
         } else {
           const resolved = await deps.connections.resolve(tenantId, args.action);
           const http = clientFor(resolved.definition.manifest.vendor, resolved.connection);

@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CasesModule } from '../cases/cases.module';
 import { RunsModule } from '../runs/runs.module';
-import { AlertsResolver } from './alerts.resolver';
+import { AlertsResolver, CaseAlertsResolver } from './alerts.resolver';
 import { AlertsService } from './alerts.service';
 
-@Module({ imports: [CasesModule, RunsModule], providers: [AlertsService, AlertsResolver] })
+@Module({
+  imports: [CasesModule, RunsModule],
+  providers: [AlertsService, AlertsResolver, CaseAlertsResolver],
+})
 export class AlertsModule {}

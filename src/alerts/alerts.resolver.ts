@@ -1,4 +1,5 @@
-import { Args, ArgsType, Field, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ArgsType, Field, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { CaseModel } from '../cases/models/case.model';
 import { IsOptional, IsUUID } from 'class-validator';
 import { RequireRole } from '../auth/roles.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -51,5 +52,20 @@ export class AlertsResolver {
   @RequireRole('viewer')
   async alerts(@CurrentPrincipal() p: Principal, @Args() args: AlertsArgs): Promise<Connection<AlertModel>> {
     return this.service.list(p.tenantId, args);
+  }
+}
+
+/** `Case.alerts`: lives here because alerts depend on cases, not the other way round. */
+@Resolver(() => CaseModel)
+export class CaseAlertsResolver {
+  constructor(private readonly service: AlertsService) {}
+
+  @ResolveField(() => AlertConnection)
+  async alerts(
+    @CurrentPrincipal() p: Principal,
+    @Parent() parent: CaseModel,
+    @Args() page: PageArgs,
+  ): Promise<Connection<AlertModel>> {
+    return this.service.list(p.tenantId, { ...page, caseId: parent.id });
   }
 }

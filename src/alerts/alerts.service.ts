@@ -8,6 +8,10 @@ import { RunsService } from '../runs/runs.service';
 import { RunDispatcher } from '../runs/run-dispatcher';
 import { AppError } from '../common/errors/app-error';
 import { AlertEntity } from './entities/alert.entity';
+import type { CaseEntity } from '../cases/entities/case.entity';
+import { correlatedCase, correlationSettings } from '../cases/correlation';
+import { moveAlerts } from '../cases/case-membership.service';
+import type { CorrelationSettings } from '../tenancy/entities/tenant.entity';
 import { ObservableEntity } from './entities/observable.entity';
 import type { AlertInput } from './dto/alert.input';
 import { dedupeObservables, normaliseObservable } from './observables';
@@ -37,17 +41,12 @@ export class AlertsService {
       const out: AlertEntity[] = [];
       const queued: string[] = [];
       let createdCount = 0;
+      const correlation = await correlationSettings(em, tenantId);
       for (const input of inputs) {
         const { alert, isNew } = await this.upsertAlert(em, tenantId, input);
         if (isNew) {
           createdCount++;
-          const kase = await this.cases.open(em, tenantId, {
-            title: alert.title,
-            severity: alert.severity,
-            detectedAt: alert.detectedAt,
-          });
-          alert.caseId = kase.id;
-          await em.update(AlertEntity, { id: alert.id }, { caseId: kase.id });
+          const kase = await this.caseFor(em, principal, alert, correlation);
           queued.push(...(await this.runs.queueForNewAlert(em, principal, alert, kase)));
         }
         out.push(alert);
@@ -56,6 +55,28 @@ export class AlertsService {
     });
     await this.dispatcher.dispatch(tenantId, runIds);
     return { alerts: alerts.map(toAlertModel), created, deduplicated: alerts.length - created };
+  }
+
+  /** A correlated open case when one shares an entity within the window, else a new case. */
+  private async caseFor(
+    em: EntityManager,
+    principal: Principal,
+    alert: AlertEntity,
+    correlation: CorrelationSettings,
+  ): Promise<CaseEntity> {
+    const tenantId = principal.tenantId;
+    const observables = alert.observables ?? [];
+    let kase = await correlatedCase(em, tenantId, { id: alert.id, observables }, correlation);
+    const actor = kase ? 'correlation' : principal.actorId;
+    kase ??= await this.cases.open(em, tenantId, {
+      title: alert.title,
+      severity: alert.severity,
+      detectedAt: alert.detectedAt,
+      actor,
+    });
+    await moveAlerts(em, kase, [alert], actor);
+    alert.caseId = kase.id;
+    return em.save(kase);
   }
 
   private async upsertAlert(

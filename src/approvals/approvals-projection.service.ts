@@ -65,6 +65,25 @@ export class ApprovalsProjection {
           decision.channel,
         ],
       );
+      await em.query(
+        `INSERT INTO case_events (tenant_id, case_id, kind, actor, data, event_key)
+         SELECT tenant_id, case_id, 'APPROVAL_DECISION', $3, $4, $5 FROM approvals
+          WHERE tenant_id = $1 AND id = $2 AND case_id IS NOT NULL
+         ON CONFLICT (case_id, event_key) WHERE event_key IS NOT NULL DO NOTHING`,
+        [
+          tenantId,
+          decision.approvalId,
+          decision.actor.id,
+          JSON.stringify({
+            approvalId: decision.approvalId,
+            decision: decision.decision,
+            comment: decision.comment ?? null,
+            channel: decision.channel,
+            outcome: result.status,
+          }),
+          `decision:${decision.approvalId}:${decision.actor.id}`,
+        ],
+      );
       if (result.status !== 'PENDING') {
         await em.query(
           `UPDATE approvals SET status = $3, decided_at = COALESCE(decided_at, now()) WHERE tenant_id = $1 AND id = $2 AND status = 'PENDING'`,

@@ -1,6 +1,20 @@
 import { Module } from '@nestjs/common';
 import { CasesResolver } from './cases.resolver';
 import { CasesService } from './cases.service';
+import { CaseUpdatesService } from './case-updates.service';
+import { CaseMembershipService } from './case-membership.service';
+import { CaseMetricsService } from './case-metrics.service';
+import { MetricsResolver } from './metrics.resolver';
 
-@Module({ providers: [CasesService, CasesResolver], exports: [CasesService] })
+@Module({
+  providers: [
+    CasesService,
+    CaseUpdatesService,
+    CaseMembershipService,
+    CaseMetricsService,
+    CasesResolver,
+    MetricsResolver,
+  ],
+  exports: [CasesService],
+})
 export class CasesModule {}

@@ -5,13 +5,23 @@ import { returning } from '../database/sql';
 import { decodeCursor, toConnection, type Connection } from '../common/graphql/pagination';
 import type { Severity } from '../alerts/severity';
 import { CaseEntity } from './entities/case.entity';
+import { CaseEventEntity } from './entities/case-event.entity';
 import { canTransition, clockFor } from './case-lifecycle';
 import type { CaseStatus } from './case-status';
 import { CasesException } from './cases.exception';
+import { recordCaseEvent } from './case-timeline';
 import { toCaseModel } from './mappers/case.mapper';
 import type { CaseModel } from './models/case.model';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface CaseListFilter {
+  status?: CaseStatus;
+  assignee?: string;
+  severity?: Severity;
+  tag?: string;
+  text?: string;
+}
 
 @Injectable()
 export class CasesService {
@@ -21,7 +31,7 @@ export class CasesService {
   async open(
     em: EntityManager,
     tenantId: string,
-    args: { title: string; severity: Severity; detectedAt: Date },
+    args: { title: string; severity: Severity; detectedAt: Date | null; actor: string },
   ): Promise<CaseEntity> {
     const [seq] = await returning<{ case_seq: number }>(
       em,
@@ -29,18 +39,28 @@ export class CasesService {
       [tenantId],
     );
     if (!seq) throw new Error(`tenant ${tenantId} does not exist`);
-    const number = seq.case_seq;
-    return em.save(
+    const row = await em.save(
       em.create(CaseEntity, {
         tenantId,
-        number,
+        number: seq.case_seq,
         title: args.title,
         severity: args.severity,
         status: 'OPEN',
         assignee: null,
+        resolution: null,
+        tags: [],
+        mergedInto: null,
         detectedAt: args.detectedAt,
       }),
     );
+    await recordCaseEvent(em, {
+      tenantId,
+      caseId: row.id,
+      kind: 'CREATED',
+      actor: args.actor,
+      data: { number: row.number },
+    });
+    return row;
   }
 
   async get(tenantId: string, id: string): Promise<CaseEntity> {
@@ -53,16 +73,19 @@ export class CasesService {
 
   async list(
     tenantId: string,
-    args: { first: number; after?: string; status?: CaseStatus },
+    args: { first: number; after?: string } & CaseListFilter,
   ): Promise<Connection<CaseModel>> {
     const cursor = decodeCursor(args.after);
     return this.db.run(tenantId, async (em) => {
-      const base = em.createQueryBuilder(CaseEntity, 'c').where('c.tenant_id = :tenantId', { tenantId });
-      if (args.status) base.andWhere('c.status = :status', { status: args.status });
-      const total = await base.clone().getCount();
-      if (cursor)
-        base.andWhere('(c.created_at, c.id) < (:ca, :cid)', { ca: cursor.createdAt, cid: cursor.id });
-      const rows = await base
+      const qb = em.createQueryBuilder(CaseEntity, 'c').where('c.tenant_id = :tenantId', { tenantId });
+      if (args.status) qb.andWhere('c.status = :status', { status: args.status });
+      if (args.assignee) qb.andWhere('c.assignee = :assignee', { assignee: args.assignee });
+      if (args.severity) qb.andWhere('c.severity = :severity', { severity: args.severity });
+      if (args.tag) qb.andWhere(':tag = ANY(c.tags)', { tag: args.tag });
+      if (args.text) qb.andWhere(`c.title ILIKE :text ESCAPE '\\'`, { text: `%${escapeLike(args.text)}%` });
+      const total = await qb.clone().getCount();
+      if (cursor) qb.andWhere('(c.created_at, c.id) < (:ca, :cid)', { ca: cursor.createdAt, cid: cursor.id });
+      const rows = await qb
         .orderBy('c.created_at', 'DESC')
         .addOrderBy('c.id', 'DESC')
         .take(args.first + 1)
@@ -71,20 +94,54 @@ export class CasesService {
     });
   }
 
-  /** Moves a case along its lifecycle. Setting the status it already has changes nothing. */
-  async setStatus(tenantId: string, id: string, status: CaseStatus): Promise<CaseEntity> {
+  async timeline(tenantId: string, caseId: string): Promise<CaseEventEntity[]> {
+    return this.db.run(tenantId, (em) =>
+      em.find(CaseEventEntity, { where: { tenantId, caseId }, order: { createdAt: 'ASC', id: 'ASC' } }),
+    );
+  }
+
+  /** Moves a case along its lifecycle (used by playbooks). Setting the status it has changes nothing. */
+  async setStatus(tenantId: string, id: string, status: CaseStatus, actor: string): Promise<CaseEntity> {
+    if (status === 'CLOSED') throw CasesException.resolutionRequired();
     return this.db.run(tenantId, async (em) => {
-      const row = await em.findOne(CaseEntity, {
-        where: { tenantId, id },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!row) throw CasesException.notFound(id);
+      const row = await lockCase(em, tenantId, id);
       if (row.status === status) return row;
-      if (!canTransition(row.status, status)) throw CasesException.illegalTransition(row.status, status);
-      row.status = status;
-      const clock = clockFor(status);
-      if (clock && !row[clock]) row[clock] = new Date();
+      await applyStatus(em, row, status, actor);
       return em.save(row);
     });
   }
+}
+
+/** Reads a case for update: concurrent changes to one case are serialised. */
+export async function lockCase(em: EntityManager, tenantId: string, id: string): Promise<CaseEntity> {
+  const row = UUID.test(id)
+    ? await em.findOne(CaseEntity, { where: { tenantId, id }, lock: { mode: 'pessimistic_write' } })
+    : null;
+  if (!row) throw CasesException.notFound(id);
+  return row;
+}
+
+/** Checks and applies a status change on a locked row, starting its clock and recording it. */
+export async function applyStatus(
+  em: EntityManager,
+  row: CaseEntity,
+  to: CaseStatus,
+  actor: string,
+): Promise<void> {
+  const from = row.status;
+  if (!canTransition(from, to)) throw CasesException.illegalTransition(from, to);
+  row.status = to;
+  const clock = clockFor(to);
+  if (clock && !row[clock]) row[clock] = new Date();
+  await recordCaseEvent(em, {
+    tenantId: row.tenantId,
+    caseId: row.id,
+    kind: 'STATUS_CHANGED',
+    actor,
+    data: { from, to },
+  });
+}
+
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
 import type { StepFailureInfo } from '../workflows/run-input';
 import type { StepStatus } from './run-status';
@@ -87,6 +88,24 @@ export class RunsProjection {
     );
   }
 
+  /** Puts a run's event on its case's timeline, once, however often the activity is retried. */
+  async caseEvent(
+    em: EntityManager,
+    tenantId: string,
+    runId: string,
+    kind: 'PLAYBOOK_STEP' | 'APPROVAL_DECISION',
+    eventKey: string,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await em.query(
+      `INSERT INTO case_events (tenant_id, case_id, kind, actor, data, event_key)
+       SELECT tenant_id, case_id, $3, 'playbook:' || id, $4, $5 FROM playbook_runs
+        WHERE tenant_id = $1 AND id = $2 AND case_id IS NOT NULL
+       ON CONFLICT (case_id, event_key) WHERE event_key IS NOT NULL DO NOTHING`,
+      [tenantId, runId, kind, JSON.stringify(data), eventKey],
+    );
+  }
+
   async recordStep(
     tenantId: string,
     args: {
@@ -101,8 +120,17 @@ export class RunsProjection {
     },
   ): Promise<void> {
     const terminal = args.status === 'SUCCEEDED' || args.status === 'FAILED' || args.status === 'SKIPPED';
-    await this.db.run(tenantId, (em) =>
-      em.query(
+    await this.db.run(tenantId, async (em) => {
+      if (terminal && args.status !== 'SKIPPED') {
+        await this.caseEvent(em, tenantId, args.runId, 'PLAYBOOK_STEP', `step:${args.runId}:${args.stepId}`, {
+          runId: args.runId,
+          stepId: args.stepId,
+          action: args.action ?? null,
+          status: args.status,
+          error: args.error ?? null,
+        });
+      }
+      await em.query(
         `INSERT INTO step_runs (tenant_id, run_id, step_id, kind, action, status, attempts, input, output, error, started_at, finished_at)
          VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, CASE WHEN $6 = 'SKIPPED' THEN NULL ELSE now() END, CASE WHEN $10 THEN now() END)
          ON CONFLICT (run_id, step_id) DO UPDATE
@@ -124,7 +152,7 @@ export class RunsProjection {
           args.error ? JSON.stringify(args.error) : null,
           terminal,
         ],
-      ),
-    );
+      );
+    });
   }
 }

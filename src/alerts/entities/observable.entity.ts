@@ -1,4 +1,12 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
 import type { ObservableType } from '../observable-type';
 import { AlertEntity } from './alert.entity';
 
@@ -12,5 +20,6 @@ export class ObservableEntity {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @ManyToOne(() => AlertEntity, (a) => a.observables, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'alert_id' })
-  alert?: AlertEntity;
+  // Relation<> keeps the decorator metadata from touching the class before it exists (circular import).
+  alert?: Relation<AlertEntity>;
 }

@@ -1,4 +1,12 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
 import { ApprovalEntity } from './approval.entity';
 
 @Entity({ name: 'approval_decisions' })
@@ -14,5 +22,5 @@ export class ApprovalDecisionEntity {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @ManyToOne(() => ApprovalEntity, (a) => a.decisions, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'approval_id' })
-  approval?: ApprovalEntity;
+  approval?: Relation<ApprovalEntity>;
 }

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { CaseStatus } from '../case-status';
+import type { CaseResolution, CaseStatus } from '../case-status';
 import type { Severity } from '../../alerts/severity';
 
 @Entity({ name: 'cases' })
@@ -11,6 +11,9 @@ export class CaseEntity {
   @Column('text') severity!: Severity;
   @Column('text') status!: CaseStatus;
   @Column('text', { nullable: true }) assignee!: string | null;
+  @Column('text', { nullable: true }) resolution!: CaseResolution | null;
+  @Column('text', { array: true }) tags!: string[];
+  @Column('uuid', { name: 'merged_into', nullable: true }) mergedInto!: string | null;
   @Column('timestamptz', { name: 'detected_at', nullable: true }) detectedAt!: Date | null;
   @Column('timestamptz', { name: 'acknowledged_at', nullable: true }) acknowledgedAt!: Date | null;
   @Column('timestamptz', { name: 'contained_at', nullable: true }) containedAt!: Date | null;

@@ -1,5 +1,6 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { CASE_STATUSES, type CaseStatus } from '../case-status';
+import { CASE_RESOLUTIONS, CASE_STATUSES, type CaseResolution, type CaseStatus } from '../case-status';
+import { JSONScalar } from '../../common/graphql/json.scalar';
 import { Severity as SeverityEnum } from '../../alerts/models/severity.enum';
 import type { Severity } from '../../alerts/severity';
 
@@ -8,6 +9,26 @@ export const CaseStatusEnum = Object.fromEntries(CASE_STATUSES.map((s) => [s, s]
   CaseStatus
 >;
 registerEnumType(CaseStatusEnum, { name: 'CaseStatus' });
+
+export const CaseResolutionEnum = Object.fromEntries(CASE_RESOLUTIONS.map((s) => [s, s])) as Record<
+  CaseResolution,
+  CaseResolution
+>;
+registerEnumType(CaseResolutionEnum, { name: 'CaseResolution' });
+
+@ObjectType('CaseEvent', { description: 'One timeline entry.' })
+export class CaseEventModel {
+  @Field(() => ID) id!: string;
+  @Field({
+    description:
+      'CREATED, STATUS_CHANGED, ASSIGNED, SEVERITY_CHANGED, TAGS_CHANGED, ALERT_ADDED, ALERT_REMOVED, COMMENT, MERGED, PLAYBOOK_STEP, APPROVAL_DECISION',
+  })
+  kind!: string;
+  @Field({ description: 'apikey:<id>, playbook:<run id>, correlation' }) actor!: string;
+  @Field(() => JSONScalar, { description: "What changed (a comment's Markdown is data.body)." })
+  data!: unknown;
+  @Field(() => GraphQLISODateTime) at!: Date;
+}
 
 @ObjectType('Case')
 export class CaseModel {
@@ -18,10 +39,15 @@ export class CaseModel {
   @Field(() => SeverityEnum) severity!: Severity;
   @Field(() => CaseStatusEnum) status!: CaseStatus;
   @Field(() => String, { nullable: true }) assignee!: string | null;
+  @Field(() => CaseResolutionEnum, { nullable: true }) resolution!: CaseResolution | null;
+  @Field(() => [String]) tags!: string[];
+  @Field(() => ID, { nullable: true, description: 'Set when this case was merged into another.' })
+  mergedInto!: string | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) detectedAt!: Date | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) acknowledgedAt!: Date | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) containedAt!: Date | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) resolvedAt!: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) closedAt!: Date | null;
   @Field(() => GraphQLISODateTime) createdAt!: Date;
   @Field(() => GraphQLISODateTime) updatedAt!: Date;
 }

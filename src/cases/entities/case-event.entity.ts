@@ -1,0 +1,15 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { CaseEventKind } from '../case-event-kind';
+
+/** One timeline entry: who changed what on a case, and when. Never updated, never deleted. */
+@Entity({ name: 'case_events' })
+export class CaseEventEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid', { name: 'tenant_id' }) tenantId!: string;
+  @Column('uuid', { name: 'case_id' }) caseId!: string;
+  @Column('text') kind!: CaseEventKind;
+  /** "apikey:<id>", "playbook:<run id>", "correlation", "system". */
+  @Column('text') actor!: string;
+  @Column('jsonb') data!: Record<string, unknown>;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+}

@@ -1,0 +1,239 @@
+import type { Principal } from '../src/auth/principal';
+import { AlertsService } from '../src/alerts/alerts.service';
+import type { AlertInput } from '../src/alerts/dto/alert.input';
+import { CasesService } from '../src/cases/cases.service';
+import { CaseUpdatesService } from '../src/cases/case-updates.service';
+import { CaseMembershipService } from '../src/cases/case-membership.service';
+import { CaseMetricsService } from '../src/cases/case-metrics.service';
+import { PlaybooksService } from '../src/playbooks/playbooks.service';
+import { RunsService } from '../src/runs/runs.service';
+import { RunDispatcher } from '../src/runs/run-dispatcher';
+import type { TemporalClientService } from '../src/temporal/temporal-client.service';
+import { AppError } from '../src/common/errors/app-error';
+import { migratedDatabase, type MigratedDatabase } from './support/database';
+
+/**
+ * Alerts and cases on a real database (PostgreSQL with DATABASE_URL, else PGlite): dedup,
+ * correlation, lifecycle, merge, timeline and metrics. No playbooks are loaded here, so no
+ * run is ever queued and the dispatcher never reaches Temporal (the e2e specs cover that path).
+ */
+describe('alerts and cases on a real database', () => {
+  let m: MigratedDatabase;
+  let alerts: AlertsService;
+  let cases: CasesService;
+  let updates: CaseUpdatesService;
+  let membership: CaseMembershipService;
+  let metrics: CaseMetricsService;
+
+  beforeAll(async () => {
+    m = await migratedDatabase();
+    cases = new CasesService(m.db);
+    const playbooks = new PlaybooksService(m.db);
+    const runs = new RunsService(m.db, playbooks);
+    const dispatcher = new RunDispatcher(m.db, undefined as unknown as TemporalClientService, playbooks);
+    alerts = new AlertsService(m.db, cases, runs, dispatcher);
+    updates = new CaseUpdatesService(m.db);
+    membership = new CaseMembershipService(m.db, cases);
+    metrics = new CaseMetricsService(m.db);
+  });
+
+  afterAll(() => m?.close());
+
+  const principalFor = (tenantId: string): Principal => ({
+    kind: 'apiKey',
+    actorId: 'apikey:analyst-1',
+    name: 'analyst',
+    tenantId,
+    role: 'admin',
+    providerAdmin: false,
+  });
+  const alert = (over: Partial<AlertInput> = {}): AlertInput =>
+    Object.assign(
+      { source: 'edr', title: 'Suspicious process', severity: 'MEDIUM' as const },
+      over,
+    );
+  const host = (value: string) => [{ type: 'HOSTNAME' as const, value }];
+  const code = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (err) {
+      if (err instanceof AppError) return err.code;
+      throw err;
+    }
+    return 'OK';
+  };
+
+  it('folds a repeated delivery into one alert, bumping duplicateCount and lastSeenAt', async () => {
+    const p = principalFor(await m.newTenant());
+    const first = await alerts.ingest(p, [
+      alert({ sourceRef: 'x-1', detectedAt: new Date('2026-11-01T10:00:00Z') }),
+    ]);
+    const again = await alerts.ingest(p, [
+      alert({ sourceRef: 'x-1', detectedAt: new Date('2026-11-01T10:05:00Z') }),
+    ]);
+    expect(first).toMatchObject({ created: 1, deduplicated: 0 });
+    expect(again).toMatchObject({ created: 0, deduplicated: 1 });
+    expect(again.alerts[0].id).toBe(first.alerts[0].id);
+    expect(again.alerts[0].duplicateCount).toBe(1);
+    expect(again.alerts[0].lastSeenAt.toISOString()).toBe('2026-11-01T10:05:00.000Z');
+  });
+
+  it('correlates alerts sharing a host into the open case, and not into a closed one', async () => {
+    const tenantId = await m.newTenant();
+    const p = principalFor(tenantId);
+    const a = (
+      await alerts.ingest(p, [alert({ sourceRef: 'c-1', observables: host('WS-01'), severity: 'LOW' })])
+    ).alerts[0];
+    const b = (
+      await alerts.ingest(p, [alert({ sourceRef: 'c-2', observables: host('WS-01'), severity: 'HIGH' })])
+    ).alerts[0];
+    const c = (await alerts.ingest(p, [alert({ sourceRef: 'c-3', observables: host('WS-02') })])).alerts[0];
+    expect(b.caseId).toBe(a.caseId);
+    expect(c.caseId).not.toBe(a.caseId);
+    const kase = await cases.get(tenantId, a.caseId!);
+    expect(kase.severity).toBe('HIGH');
+    const added = (await cases.timeline(tenantId, a.caseId!)).filter((e) => e.kind === 'ALERT_ADDED');
+    expect(added.map((e) => [e.actor, e.data.alertId])).toEqual([
+      ['apikey:analyst-1', a.id],
+      ['correlation', b.id],
+    ]);
+
+    await updates.update(p, { caseId: a.caseId!, status: 'RESOLVED' });
+    await updates.update(p, { caseId: a.caseId!, status: 'CLOSED', resolution: 'TRUE_POSITIVE' });
+    const d = (await alerts.ingest(p, [alert({ sourceRef: 'c-4', observables: host('WS-01') })])).alerts[0];
+    expect(d.caseId).not.toBe(a.caseId);
+  });
+
+  it('does not correlate when the tenant turned it off', async () => {
+    const tenantId = await m.newTenant();
+    await m.db.system((em) =>
+      em.query(
+        `UPDATE tenants SET correlation = jsonb_set(correlation, '{enabled}', 'false') WHERE id = $1`,
+        [tenantId],
+      ),
+    );
+    const p = principalFor(tenantId);
+    const [a, b] = (
+      await alerts.ingest(p, [
+        alert({ sourceRef: 'n-1', observables: host('WS-09') }),
+        alert({ sourceRef: 'n-2', observables: host('WS-09') }),
+      ])
+    ).alerts;
+    expect(a.caseId).not.toBe(b.caseId);
+  });
+
+  it('walks the lifecycle, refusing illegal moves and closing only with a resolution', async () => {
+    const tenantId = await m.newTenant();
+    const p = principalFor(tenantId);
+    const { caseId } = (await alerts.ingest(p, [alert({ sourceRef: 'l-1' })])).alerts[0];
+    expect(await code(updates.update(p, { caseId: caseId!, status: 'CLOSED' }))).toBe('BAD_USER_INPUT');
+    expect(await code(updates.update(p, { caseId: caseId!, status: 'CLOSED', resolution: 'BENIGN' }))).toBe(
+      'CONFLICT',
+    );
+    await updates.update(p, { caseId: caseId!, assignee: 'apikey:analyst-2', tags: ['ransomware', 'vip'] });
+    await cases.setStatus(tenantId, caseId!, 'CONTAINED', 'playbook:run-1');
+    await updates.update(p, { caseId: caseId!, status: 'RESOLVED' });
+    const closed = await updates.update(p, {
+      caseId: caseId!,
+      status: 'CLOSED',
+      resolution: 'TRUE_POSITIVE',
+    });
+    expect(closed).toMatchObject({
+      status: 'CLOSED',
+      resolution: 'TRUE_POSITIVE',
+      assignee: 'apikey:analyst-2',
+      tags: ['ransomware', 'vip'],
+    });
+    expect(closed.acknowledgedAt && closed.containedAt && closed.resolvedAt && closed.closedAt).toBeTruthy();
+    await updates.addComment(p, { caseId: caseId!, body: '**Done.** Host reimaged.' });
+    const timeline = await cases.timeline(tenantId, caseId!);
+    expect(timeline.map((e) => e.kind)).toEqual([
+      'CREATED',
+      'ALERT_ADDED',
+      'ASSIGNED',
+      'TAGS_CHANGED',
+      'STATUS_CHANGED',
+      'STATUS_CHANGED',
+      'STATUS_CHANGED',
+      'COMMENT',
+    ]);
+    expect(timeline[4]).toMatchObject({ actor: 'playbook:run-1', data: { from: 'OPEN', to: 'CONTAINED' } });
+    expect(timeline[7].data).toEqual({ body: '**Done.** Host reimaged.' });
+  });
+
+  it('merges cases: alerts move, sources close as DUPLICATE, both timelines say so', async () => {
+    const tenantId = await m.newTenant();
+    const p = principalFor(tenantId);
+    const [a, b] = (
+      await alerts.ingest(p, [
+        alert({ sourceRef: 'm-1', observables: host('A') }),
+        alert({ sourceRef: 'm-2', observables: host('B'), severity: 'CRITICAL' }),
+      ])
+    ).alerts;
+    const merged = await membership.merge(p, { targetCaseId: a.caseId!, sourceCaseIds: [b.caseId!] });
+    expect(merged.severity).toBe('CRITICAL');
+    const source = await cases.get(tenantId, b.caseId!);
+    expect(source).toMatchObject({ status: 'CLOSED', resolution: 'DUPLICATE', mergedInto: a.caseId });
+    const list = await alerts.list(tenantId, { first: 10, caseId: a.caseId! });
+    expect(list.totalCount).toBe(2);
+    expect((await cases.timeline(tenantId, b.caseId!)).map((e) => e.kind)).toContain('MERGED');
+    expect(await code(membership.merge(p, { targetCaseId: a.caseId!, sourceCaseIds: [a.caseId!] }))).toBe(
+      'BAD_USER_INPUT',
+    );
+  });
+
+  it('keeps tenants apart: another tenant cannot see or change a case', async () => {
+    const a = principalFor(await m.newTenant());
+    const b = principalFor(await m.newTenant());
+    const { caseId } = (await alerts.ingest(a, [alert({ sourceRef: 't-1' })])).alerts[0];
+    expect(await code(cases.get(b.tenantId, caseId!))).toBe('NOT_FOUND');
+    expect(await code(updates.update(b, { caseId: caseId!, status: 'INVESTIGATING' }))).toBe('NOT_FOUND');
+    expect((await alerts.list(b.tenantId, { first: 10 })).totalCount).toBe(0);
+  });
+
+  it('computes MTTD, MTTA, MTTC and MTTR with percentiles and counts', async () => {
+    const tenantId = await m.newTenant();
+    const p = principalFor(tenantId);
+    const ingested = await alerts.ingest(p, [
+      alert({ sourceRef: 'k-1', severity: 'HIGH', source: 'crowdstrike' }),
+      alert({ sourceRef: 'k-2', severity: 'HIGH', source: 'crowdstrike' }),
+      alert({ sourceRef: 'k-3', severity: 'LOW', source: 'defender' }),
+    ]);
+    const ids = ingested.alerts.map((x) => x.caseId!);
+    // Fix the clocks: detected at T, opened T+60s·(i+1), acknowledged +120s, contained +600s·(i+1), resolved +3600s.
+    const t = Date.parse('2026-11-10T00:00:00Z');
+    for (const [i, id] of ids.entries()) {
+      await m.db.run(tenantId, (em) =>
+        em.query(
+          `UPDATE cases SET detected_at = $2, created_at = $3, acknowledged_at = $4, contained_at = $5, resolved_at = $6 WHERE id = $1`,
+          [
+            id,
+            new Date(t),
+            new Date(t + 60_000 * (i + 1)),
+            new Date(t + 60_000 * (i + 1) + 120_000),
+            i < 2 ? new Date(t + 600_000 * (i + 1)) : null,
+            new Date(t + 3_600_000),
+          ],
+        ),
+      );
+    }
+    await m.db.run(tenantId, (em) =>
+      em.query(`UPDATE alerts SET created_at = $2 WHERE tenant_id = $1`, [tenantId, new Date(t + 1000)]),
+    );
+    const r = await metrics.metrics(tenantId, new Date(t - 1000), new Date(t + 86_400_000));
+    expect(r.cases).toBe(3);
+    expect(r.mttd).toEqual({ count: 3, meanSeconds: 120, p50Seconds: 120, p90Seconds: 168 });
+    expect(r.mtta).toEqual({ count: 3, meanSeconds: 120, p50Seconds: 120, p90Seconds: 120 });
+    expect(r.mttc).toEqual({ count: 2, meanSeconds: 900, p50Seconds: 900, p90Seconds: 1140 });
+    expect(r.mttr).toMatchObject({ count: 3, meanSeconds: 3600 });
+    expect(r.casesBySeverity).toEqual([
+      { key: 'HIGH', count: 2 },
+      { key: 'LOW', count: 1 },
+    ]);
+    expect(r.alertsBySource).toEqual([
+      { key: 'crowdstrike', count: 2 },
+      { key: 'defender', count: 1 },
+    ]);
+    expect(await code(metrics.metrics(tenantId, new Date(t), new Date(t - 1)))).toBe('BAD_USER_INPUT');
+  });
+});
