@@ -21,6 +21,7 @@ import { PlaybooksModule } from './playbooks/playbooks.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { HealthModule } from './health/health.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface Runtime {
   config: AppConfig;
@@ -65,6 +66,7 @@ export class AppModule {
             formatError: formatGraphqlError,
           }),
           HealthModule,
+          WebhooksModule,
         ]
       : [];
     return {

@@ -12,6 +12,8 @@ import { TenancyService } from './tenancy/tenancy.service';
 import { PlaybooksService } from './playbooks/playbooks.service';
 import { AppErrorFilter } from './common/errors/app-error.filter';
 import { installTemporalLogging } from './bootstrap/temporal-logging';
+import { webhookBodyParser } from './webhooks/webhook-body.parser';
+import { WEBHOOKS_PATH } from './webhooks/webhook-contract';
 
 /** Up to 1,000 alerts per batch with their raw payloads; bigger bodies are refused before parsing. */
 const BODY_LIMIT = '16mb';
@@ -57,6 +59,8 @@ async function main(): Promise<void> {
 
   if ('listen' in app) {
     const http = app as NestExpressApplication;
+    // Webhooks are verified over their exact bytes: a raw parser (2 MB) takes them before JSON does.
+    http.use(WEBHOOKS_PATH, webhookBodyParser());
     http.useBodyParser('json', { limit: BODY_LIMIT });
     http.useGlobalPipes(createValidationPipe());
     http.useGlobalFilters(new AppErrorFilter());

@@ -48,10 +48,7 @@ describe('alerts and cases on a real database', () => {
     providerAdmin: false,
   });
   const alert = (over: Partial<AlertInput> = {}): AlertInput =>
-    Object.assign(
-      { source: 'edr', title: 'Suspicious process', severity: 'MEDIUM' as const },
-      over,
-    );
+    Object.assign({ source: 'edr', title: 'Suspicious process', severity: 'MEDIUM' as const }, over);
   const host = (value: string) => [{ type: 'HOSTNAME' as const, value }];
   const code = async (p: Promise<unknown>) => {
     try {
@@ -76,6 +73,81 @@ describe('alerts and cases on a real database', () => {
     expect(again.alerts[0].id).toBe(first.alerts[0].id);
     expect(again.alerts[0].duplicateCount).toBe(1);
     expect(again.alerts[0].lastSeenAt.toISOString()).toBe('2026-11-01T10:05:00.000Z');
+  });
+
+  it('folds repeats only within the window, configurable per source', async () => {
+    const tenantId = await m.newTenant();
+    await m.db.system((em) =>
+      em.query(
+        `UPDATE tenants SET dedup = '{"windowMinutes": 60, "sources": {"av": {"windowMinutes": 5, "entityTypes": ["HOSTNAME", "IP"]}}}' WHERE id = $1`,
+        [tenantId],
+      ),
+    );
+    const p = principalFor(tenantId);
+    const a = (await alerts.ingest(p, [alert({ rule: 'R1', observables: host('WS-01') })])).alerts[0];
+    expect(
+      (await alerts.ingest(p, [alert({ rule: 'R1', title: 'other words', observables: host('ws-01') })]))
+        .deduplicated,
+    ).toBe(1);
+    // Age the alert past the window: the next repeat is a new alert.
+    await m.db.run(tenantId, (em) =>
+      em.query(`UPDATE alerts SET last_seen_at = now() - interval '2 hours' WHERE id = $1`, [a.id]),
+    );
+    const later = await alerts.ingest(p, [alert({ rule: 'R1', observables: host('WS-01') })]);
+    expect(later.created).toBe(1);
+    expect(later.alerts[0].id).not.toBe(a.id);
+    // The "av" source also tells alerts apart by IP.
+    const ip = (v: string) => [...host('WS-05'), { type: 'IP' as const, value: v }];
+    const r1 = await alerts.ingest(p, [alert({ source: 'av', rule: 'EICAR', observables: ip('192.0.2.1') })]);
+    const r2 = await alerts.ingest(p, [alert({ source: 'av', rule: 'EICAR', observables: ip('192.0.2.2') })]);
+    const r3 = await alerts.ingest(p, [alert({ source: 'av', rule: 'EICAR', observables: ip('192.0.2.2') })]);
+    expect([r1.created, r2.created, r3.created]).toEqual([1, 1, 0]);
+  });
+
+  it('filters alerts by severity, source, time, observable (defanged too), technique, text and status', async () => {
+    const tenantId = await m.newTenant();
+    const p = principalFor(tenantId);
+    const [x, y] = (
+      await alerts.ingest(p, [
+        alert({
+          sourceRef: 'f-1',
+          source: 'edr',
+          severity: 'HIGH',
+          title: 'Beacon to C2',
+          techniques: ['T1071'],
+          detectedAt: new Date('2026-11-01T00:00:00Z'),
+          observables: [{ type: 'IP', value: '203.0.113.7' }],
+        }),
+        alert({
+          sourceRef: 'f-2',
+          source: 'mail',
+          severity: 'LOW',
+          title: 'Phish reported',
+          description: 'invoice lure',
+          detectedAt: new Date('2026-11-05T00:00:00Z'),
+          observables: [{ type: 'DOMAIN', value: 'evil.example.com' }],
+        }),
+      ])
+    ).alerts;
+    const ids = async (f: Parameters<AlertsService['list']>[1]) =>
+      (await alerts.list(tenantId, f)).edges.map((e) => e.node.id);
+    expect(await ids({ first: 10, severityAtLeast: 'MEDIUM' })).toEqual([x.id]);
+    expect(await ids({ first: 10, source: 'mail' })).toEqual([y.id]);
+    expect(await ids({ first: 10, detectedFrom: new Date('2026-11-02T00:00:00Z') })).toEqual([y.id]);
+    expect(await ids({ first: 10, observable: '203.0.113[.]7' })).toEqual([x.id]);
+    expect(await ids({ first: 10, observable: 'EVIL[.]example.com', observableType: 'DOMAIN' })).toEqual([
+      y.id,
+    ]);
+    expect(await ids({ first: 10, technique: 'T1071' })).toEqual([x.id]);
+    expect(await ids({ first: 10, text: 'invoice' })).toEqual([y.id]);
+    expect(await ids({ first: 10, text: '100%_' })).toEqual([]);
+    await alerts.setStatus(tenantId, x.id, 'ACKNOWLEDGED');
+    expect(await ids({ first: 10, status: 'ACKNOWLEDGED' })).toEqual([x.id]);
+    const page = await alerts.list(tenantId, { first: 1 });
+    expect(page.pageInfo.hasNextPage).toBe(true);
+    const next = await alerts.list(tenantId, { first: 1, after: page.pageInfo.endCursor! });
+    expect(next.edges.map((e) => e.node.id)).not.toEqual(page.edges.map((e) => e.node.id));
+    expect(next.pageInfo.hasNextPage).toBe(false);
   });
 
   it('correlates alerts sharing a host into the open case, and not into a closed one', async () => {

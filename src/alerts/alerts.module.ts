@@ -7,5 +7,6 @@ import { AlertsService } from './alerts.service';
 @Module({
   imports: [CasesModule, RunsModule],
   providers: [AlertsService, AlertsResolver, CaseAlertsResolver],
+  exports: [AlertsService],
 })
 export class AlertsModule {}

@@ -1,6 +1,23 @@
-import { Args, ArgsType, Field, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import {
+  Args,
+  ArgsType,
+  Field,
+  GraphQLISODateTime,
+  ID,
+  InputType,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+} from '@nestjs/graphql';
 import { CaseModel } from '../cases/models/case.model';
-import { IsOptional, IsUUID } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ALERT_STATUSES, type AlertStatus } from './alert-status';
+import { SEVERITIES, type Severity as SeverityName } from './severity';
+import { OBSERVABLE_TYPES, type ObservableType as ObservableTypeName } from './observable-type';
+import { AlertStatusEnum, ObservableType, Severity } from './models/severity.enum';
 import { RequireRole } from '../auth/roles.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
@@ -19,6 +36,70 @@ class AlertsArgs extends PageArgs {
   @IsOptional()
   @IsUUID()
   caseId?: string;
+
+  @Field(() => AlertStatusEnum, { nullable: true })
+  @IsOptional()
+  @IsIn(ALERT_STATUSES)
+  status?: AlertStatus;
+
+  @Field(() => Severity, { nullable: true, description: 'This severity or higher.' })
+  @IsOptional()
+  @IsIn(SEVERITIES)
+  severityAtLeast?: SeverityName;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  source?: string;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  detectedFrom?: Date;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  detectedTo?: Date;
+
+  @Field({
+    nullable: true,
+    description: 'Alerts that saw this value (IP, domain, hash, host, …); defanged forms match.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  observable?: string;
+
+  @Field(() => ObservableType, { nullable: true })
+  @IsOptional()
+  @IsIn(OBSERVABLE_TYPES)
+  observableType?: ObservableTypeName;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Matches(/^T\d{4}(\.\d{3})?$/, { message: 'technique must look like T1486 or T1059.001' })
+  technique?: string;
+
+  @Field({ nullable: true, description: 'Matches title or description.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  text?: string;
+}
+
+@InputType()
+class UpdateAlertInput {
+  @Field(() => ID)
+  @IsUUID()
+  alertId!: string;
+
+  @Field(() => AlertStatusEnum)
+  @IsIn(ALERT_STATUSES)
+  status!: AlertStatus;
 }
 
 @Resolver(() => AlertModel)
@@ -37,6 +118,15 @@ export class AlertsResolver {
     input: AlertInput[],
   ): Promise<IngestAlertsPayload> {
     return this.service.ingest(p, input);
+  }
+
+  @Mutation(() => AlertModel)
+  @RequireRole('analyst')
+  async updateAlert(
+    @CurrentPrincipal() p: Principal,
+    @Args('input') input: UpdateAlertInput,
+  ): Promise<AlertModel> {
+    return this.service.setStatus(p.tenantId, input.alertId, input.status);
   }
 
   @Query(() => AlertModel)

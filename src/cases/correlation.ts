@@ -1,12 +1,16 @@
 import type { EntityManager } from 'typeorm';
-import type { CorrelationSettings } from '../tenancy/entities/tenant.entity';
+import type { CorrelationSettings, DedupSettings } from '../tenancy/entities/tenant.entity';
 import { TenantEntity } from '../tenancy/entities/tenant.entity';
 import { CaseEntity } from './entities/case.entity';
 import { OPEN_CASE_STATUSES } from './case-status';
 
-export async function correlationSettings(em: EntityManager, tenantId: string): Promise<CorrelationSettings> {
+/** The tenant's ingest settings, read once per batch. */
+export async function tenantSettings(
+  em: EntityManager,
+  tenantId: string,
+): Promise<{ correlation: CorrelationSettings; dedup: DedupSettings }> {
   const tenant = await em.findOneOrFail(TenantEntity, { where: { id: tenantId } });
-  return tenant.correlation;
+  return { correlation: tenant.correlation, dedup: tenant.dedup };
 }
 
 /**

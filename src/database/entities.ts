@@ -11,8 +11,12 @@ import { PlaybookVersionEntity } from '../playbooks/entities/playbook-version.en
 import { PlaybookRunEntity } from '../runs/entities/playbook-run.entity';
 import { StepRunEntity } from '../runs/entities/step-run.entity';
 import { TenantEntity } from '../tenancy/entities/tenant.entity';
+import { WebhookDeliveryEntity } from '../webhooks/entities/webhook-delivery.entity';
+import { WebhookEndpointEntity } from '../webhooks/entities/webhook-endpoint.entity';
 import { InitialSchema1763900000000 } from './migrations/1763900000000-initial-schema';
 import { CaseTimeline1763900002000 } from './migrations/1763900002000-case-timeline';
+import { Webhooks1763900003000 } from './migrations/1763900003000-webhooks';
+import { AlertDedupFilters1763900004000 } from './migrations/1763900004000-alert-dedup-filters';
 
 // Listed, not globbed: the same list works from ts under Jest and from compiled js.
 export const ENTITIES = [
@@ -29,6 +33,13 @@ export const ENTITIES = [
   ApprovalDecisionEntity,
   ConnectionEntity,
   CapabilityBindingEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
 ];
 
-export const MIGRATIONS = [InitialSchema1763900000000, CaseTimeline1763900002000];
+export const MIGRATIONS = [
+  InitialSchema1763900000000,
+  CaseTimeline1763900002000,
+  Webhooks1763900003000,
+  AlertDedupFilters1763900004000,
+];

@@ -4,8 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { locateTemporalCli } from '../../src/temporal/temporal-cli';
+import { projectRoot } from '../../src/config/paths';
 
-const ROOT = path.resolve(__dirname, '../..');
+// Found by walking up to package.json, so this works from test/ (Jest) and dist/test/ (benchmarks).
+const ROOT = projectRoot();
 const MAIN = path.join(ROOT, 'dist/src/main.js');
 
 export interface CordonProcess {

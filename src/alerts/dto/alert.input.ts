@@ -49,6 +49,15 @@ export class AlertInput {
   @MaxLength(256)
   sourceRef?: string;
 
+  @Field({
+    nullable: true,
+    description: 'The detection rule that fired; repeats of one rule on one entity fold together.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  rule?: string;
+
   @Field()
   @IsString()
   @IsNotEmpty()

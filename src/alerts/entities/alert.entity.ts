@@ -7,6 +7,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import type { Severity } from '../severity';
+import type { AlertStatus } from '../alert-status';
 import { ObservableEntity } from './observable.entity';
 
 @Entity({ name: 'alerts' })
@@ -17,10 +18,11 @@ export class AlertEntity {
   @Column('text') source!: string;
   @Column('text', { name: 'source_ref', nullable: true }) sourceRef!: string | null;
   @Column('text') fingerprint!: string;
+  @Column('text', { nullable: true }) rule!: string | null;
   @Column('text') title!: string;
   @Column('text', { nullable: true }) description!: string | null;
   @Column('text') severity!: Severity;
-  @Column('text') status!: string;
+  @Column('text') status!: AlertStatus;
   @Column('text', { array: true }) techniques!: string[];
   @Column('jsonb', { nullable: true }) raw!: unknown;
   @Column('timestamptz', { name: 'detected_at' }) detectedAt!: Date;

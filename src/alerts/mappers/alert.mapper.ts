@@ -10,6 +10,7 @@ export function toAlertModel(row: AlertEntity): AlertModel {
     description: row.description,
     severity: row.severity,
     status: row.status,
+    rule: row.rule,
     techniques: row.techniques,
     observables: (row.observables ?? [])
       .map((o) => ({ type: o.type, value: o.value }))

@@ -2,7 +2,8 @@ import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql'
 import { JSONScalar } from '../../common/graphql/json.scalar';
 import type { ObservableType as ObservableTypeName } from '../observable-type';
 import type { Severity as SeverityName } from '../severity';
-import { ObservableType, Severity } from './severity.enum';
+import { AlertStatusEnum, ObservableType, Severity } from './severity.enum';
+import type { AlertStatus as AlertStatusName } from '../alert-status';
 
 @ObjectType('Observable')
 export class ObservableModel {
@@ -18,7 +19,8 @@ export class AlertModel {
   @Field() title!: string;
   @Field(() => String, { nullable: true }) description!: string | null;
   @Field(() => Severity) severity!: SeverityName;
-  @Field() status!: string;
+  @Field(() => AlertStatusEnum) status!: AlertStatusName;
+  @Field(() => String, { nullable: true }) rule!: string | null;
   @Field(() => [String]) techniques!: string[];
   @Field(() => [ObservableModel]) observables!: ObservableModel[];
   @Field(() => ID, { nullable: true }) caseId!: string | null;

@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import { ALERT_STATUSES, type AlertStatus as AlertStatusName } from '../alert-status';
 import { SEVERITIES, type Severity as SeverityName } from '../severity';
 import { OBSERVABLE_TYPES, type ObservableType as ObservableTypeName } from '../observable-type';
 
@@ -13,3 +14,9 @@ export const ObservableType = Object.fromEntries(OBSERVABLE_TYPES.map((s) => [s,
   ObservableTypeName
 >;
 registerEnumType(ObservableType, { name: 'ObservableType' });
+
+export const AlertStatusEnum = Object.fromEntries(ALERT_STATUSES.map((s) => [s, s])) as Record<
+  AlertStatusName,
+  AlertStatusName
+>;
+registerEnumType(AlertStatusEnum, { name: 'AlertStatus' });

@@ -1,5 +1,11 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
+export interface DedupSettings {
+  windowMinutes: number;
+  /** Per source: its own window, and which observable types name the entity in the fingerprint. */
+  sources: Record<string, { windowMinutes?: number; entityTypes?: string[] }>;
+}
+
 export interface CorrelationSettings {
   enabled: boolean;
   windowMinutes: number;
@@ -14,5 +20,7 @@ export class TenantEntity {
   @Column('integer', { name: 'case_seq' }) caseSeq!: number;
   /** Which shared entities tie a new alert to an open case, and within what window. */
   @Column('jsonb') correlation!: CorrelationSettings;
+  /** How long repeats fold into one alert, and what identifies "the same" alert per source. */
+  @Column('jsonb') dedup!: DedupSettings;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

@@ -1,0 +1,112 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { AlertsService } from '../alerts/alerts.service';
+import { normaliserFor } from '../alerts/normalisers';
+import type { Principal } from '../auth/principal';
+import { WebhookEndpointsService, knownSources } from './webhook-endpoints.service';
+import { WebhookDeliveriesService, type DeliveryResult } from './webhook-deliveries.service';
+import type { WebhookEndpointEntity } from './entities/webhook-endpoint.entity';
+import { checkTimestamp } from './webhook-signature';
+import { readWebhookPayload } from './webhook-payload';
+import { MAX_DELIVERY_ID_LENGTH } from './webhook-contract';
+import { WebhooksException } from './webhooks.exception';
+
+const DELIVERY_ID = new RegExp(`^[\\x21-\\x7e]{1,${MAX_DELIVERY_ID_LENGTH}}$`);
+
+export interface WebhookPush {
+  source: string;
+  endpointId: string | undefined;
+  timestamp: string | undefined;
+  deliveryId: string | undefined;
+  signature: string | undefined;
+  body: Buffer;
+}
+
+/** What the sender gets back: `replayed` is a redelivery answered from the first result. */
+export interface WebhookOutcome {
+  replayed: boolean;
+  result: DeliveryResult;
+}
+
+@Injectable()
+export class WebhookIngestService {
+  private readonly logger = new Logger(WebhookIngestService.name);
+
+  constructor(
+    private readonly endpoints: WebhookEndpointsService,
+    private readonly deliveries: WebhookDeliveriesService,
+    private readonly alerts: AlertsService,
+  ) {}
+
+  /**
+   * Order matters: nothing about endpoints or tenants is revealed before the signature checks
+   * out, and nothing is parsed or stored before it does.
+   */
+  async receive(push: WebhookPush): Promise<WebhookOutcome> {
+    // The sources are the same in every deployment, so naming an unknown one leaks nothing.
+    const normaliser = normaliserFor(push.source);
+    if (!normaliser) throw WebhooksException.unknownSource(push.source, knownSources());
+    const ts = checkTimestamp(push.timestamp, Date.now());
+    if (!ts.ok) throw WebhooksException.timestamp(ts.reason);
+    const endpoint = await this.endpoints.authenticate({
+      endpointId: push.endpointId,
+      source: push.source,
+      timestamp: push.timestamp!,
+      body: push.body,
+      signature: push.signature,
+    });
+    const deliveryId = push.deliveryId;
+    if (!deliveryId || !DELIVERY_ID.test(deliveryId)) throw WebhooksException.badDeliveryId();
+    const inputs = await readWebhookPayload(normaliser, push.body);
+
+    const key = { tenantId: endpoint.tenantId, endpointId: endpoint.id, deliveryId };
+    const claim = await this.deliveries.claim({
+      ...key,
+      signedAt: ts.seconds,
+      bodySha256: createHash('sha256').update(push.body).digest(),
+    });
+    if (claim.kind === 'done') return { replayed: true, result: claim.result };
+
+    /*
+     * The claim and the alerts are two transactions: AlertsService.ingest owns its transaction
+     * and takes no EntityManager, and the lead owns that service. So the claim is committed
+     * first ('processing'), then the alerts, then the claim is marked done. If storing the
+     * alerts fails the claim is deleted so the sender's retry can succeed; if the process dies
+     * in between, the claim is taken over by a retry after ABANDONED_AFTER_SECONDS, and any
+     * alerts already committed fold into themselves (same fingerprint) rather than duplicate.
+     */
+    let result: DeliveryResult;
+    try {
+      if (inputs.length === 0) {
+        result = { accepted: 0, created: 0, deduplicated: 0, alertIds: [] };
+      } else {
+        const stored = await this.alerts.ingest(principalFor(endpoint), inputs);
+        result = {
+          accepted: inputs.length,
+          created: stored.created,
+          deduplicated: stored.deduplicated,
+          alertIds: stored.alerts.map((a) => a.id),
+        };
+      }
+    } catch (err) {
+      await this.deliveries.release(key).catch((releaseErr: unknown) => {
+        this.logger.error({ err: releaseErr, deliveryId }, 'could not release a failed webhook delivery');
+      });
+      throw err;
+    }
+    await this.deliveries.complete(key, { alertIds: result.alertIds, created: result.created });
+    return { replayed: false, result };
+  }
+}
+
+/** Pushes act as the endpoint: analysts' rights (ingest), traceable in timelines as webhook:<id>. */
+function principalFor(endpoint: WebhookEndpointEntity): Principal {
+  return {
+    kind: 'apiKey',
+    actorId: `webhook:${endpoint.id}`,
+    name: `webhook ${endpoint.source}`,
+    tenantId: endpoint.tenantId,
+    role: 'analyst',
+    providerAdmin: false,
+  };
+}
