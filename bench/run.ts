@@ -17,9 +17,7 @@ async function main(): Promise<void> {
   const n = nAt >= 0 ? Number(rest[nAt + 1]) : 10_000;
   if (!Number.isInteger(n) || n < 1) throw new Error('--n must be a positive whole number');
   const result = await bench({ n });
-  process.stdout.write(
-    `${JSON.stringify({ ...result, machine: `${os.cpus().length} cores` })}\n`,
-  );
+  process.stdout.write(`${JSON.stringify({ ...result, machine: `${os.cpus().length} cores` })}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -31,7 +31,7 @@ describe('alerts and cases on a real database', () => {
     const playbooks = new PlaybooksService(m.db);
     const runs = new RunsService(m.db, playbooks);
     const dispatcher = new RunDispatcher(m.db, undefined as unknown as TemporalClientService, playbooks);
-    alerts = new AlertsService(m.db, cases, runs, dispatcher);
+    alerts = new AlertsService(m.db, runs, dispatcher);
     updates = new CaseUpdatesService(m.db);
     membership = new CaseMembershipService(m.db, cases);
     metrics = new CaseMetricsService(m.db);
@@ -174,6 +174,35 @@ describe('alerts and cases on a real database', () => {
     await updates.update(p, { caseId: a.caseId!, status: 'CLOSED', resolution: 'TRUE_POSITIVE' });
     const d = (await alerts.ingest(p, [alert({ sourceRef: 'c-4', observables: host('WS-01') })])).alerts[0];
     expect(d.caseId).not.toBe(a.caseId);
+  });
+
+  it('handles a batch as a whole: repeats inside it fold, alerts sharing a host share one new case', async () => {
+    const tenantId = await m.newTenant();
+    const p = principalFor(tenantId);
+    const res = await alerts.ingest(p, [
+      alert({ sourceRef: 'b-1', observables: host('WS-77') }),
+      alert({ sourceRef: 'b-1', observables: host('WS-77') }),
+      alert({ sourceRef: 'b-2', observables: host('WS-77'), severity: 'CRITICAL' }),
+      alert({ sourceRef: 'b-3', observables: host('WS-78') }),
+    ]);
+    expect(res).toMatchObject({ created: 3, deduplicated: 1 });
+    const [a1, a1again, a2, a3] = res.alerts;
+    expect(a1again.id).toBe(a1.id);
+    expect(a1again.duplicateCount).toBe(1);
+    expect(a2.caseId).toBe(a1.caseId);
+    expect(a3.caseId).not.toBe(a1.caseId);
+    const kase = await cases.get(tenantId, a1.caseId!);
+    expect(kase.severity).toBe('CRITICAL');
+    const numbers = [
+      (await cases.get(tenantId, a1.caseId!)).number,
+      (await cases.get(tenantId, a3.caseId!)).number,
+    ].sort();
+    expect(numbers).toEqual([1, 2]);
+    expect((await cases.timeline(tenantId, a1.caseId!)).map((e) => e.kind)).toEqual([
+      'CREATED',
+      'ALERT_ADDED',
+      'ALERT_ADDED',
+    ]);
   });
 
   it('does not correlate when the tenant turned it off', async () => {

@@ -1,26 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import { In, type EntityManager } from 'typeorm';
+import { In } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
-import { returning } from '../database/sql';
 import { decodeCursor, toConnection, type Connection } from '../common/graphql/pagination';
 import type { Principal } from '../auth/principal';
-import { CasesService } from '../cases/cases.service';
 import { RunsService } from '../runs/runs.service';
 import { RunDispatcher } from '../runs/run-dispatcher';
 import { AppError } from '../common/errors/app-error';
+import { tenantSettings } from '../cases/correlation';
+import { assignCases } from '../cases/case-batch';
 import { AlertEntity } from './entities/alert.entity';
-import type { CaseEntity } from '../cases/entities/case.entity';
-import { correlatedCase, tenantSettings } from '../cases/correlation';
-import { moveAlerts } from '../cases/case-membership.service';
-import type { CorrelationSettings, DedupSettings } from '../tenancy/entities/tenant.entity';
 import { ObservableEntity } from './entities/observable.entity';
 import type { AlertInput } from './dto/alert.input';
 import { applyAlertFilter, type AlertFilter } from './alert-filter';
 import type { AlertStatus } from './alert-status';
-import { dedupeObservables, normaliseObservable } from './observables';
-import { alertFingerprint } from './fingerprint';
 import { toAlertModel } from './mappers/alert.mapper';
 import type { AlertModel, IngestAlertsPayload } from './models/alert.model';
+import { planIngest, prepare } from './ingest/ingest-plan';
+import {
+  applyRepeats,
+  insertAlerts,
+  latestByFingerprint,
+  lockFingerprints,
+} from './ingest/alert-batch-writer';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,126 +29,70 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class AlertsService {
   constructor(
     private readonly db: TenantDb,
-    private readonly cases: CasesService,
     private readonly runs: RunsService,
     private readonly dispatcher: RunDispatcher,
   ) {}
 
   /**
-   * Stores a validated batch in one transaction: alerts, observables, a case per new alert and
-   * the playbook runs they trigger (queued). Either all of it is written or none. Workflows are
-   * started after commit; a start that fails is retried by the dispatcher's sweep.
+   * Stores a validated batch in one transaction: alerts, observables, the cases they open or
+   * join, and the playbook runs they trigger (queued: an outbox). Either all of it is written or
+   * none. The work is set-based — a fixed number of statements per batch, not per alert.
+   * Workflows start after commit, in the background; a start that fails is retried by the sweep.
    */
   async ingest(principal: Principal, inputs: AlertInput[]): Promise<IngestAlertsPayload> {
     const tenantId = principal.tenantId;
-    const { alerts, created, runIds } = await this.db.run(tenantId, async (em) => {
-      const out: AlertEntity[] = [];
-      const queued: string[] = [];
-      let createdCount = 0;
+    const { alertIds, created, runIds } = await this.db.run(tenantId, async (em) => {
       const { correlation, dedup } = await tenantSettings(em, tenantId);
-      for (const input of inputs) {
-        const { alert, isNew } = await this.upsertAlert(em, tenantId, input, dedup);
-        if (isNew) {
-          createdCount++;
-          const kase = await this.caseFor(em, principal, alert, correlation);
-          queued.push(...(await this.runs.queueForNewAlert(em, principal, alert, kase)));
-        }
-        out.push(alert);
-      }
-      return { alerts: out, created: createdCount, runIds: queued };
-    });
-    await this.dispatcher.dispatch(tenantId, runIds);
-    return { alerts: alerts.map(toAlertModel), created, deduplicated: alerts.length - created };
-  }
-
-  /** A correlated open case when one shares an entity within the window, else a new case. */
-  private async caseFor(
-    em: EntityManager,
-    principal: Principal,
-    alert: AlertEntity,
-    correlation: CorrelationSettings,
-  ): Promise<CaseEntity> {
-    const tenantId = principal.tenantId;
-    const observables = alert.observables ?? [];
-    let kase = await correlatedCase(em, tenantId, { id: alert.id, observables }, correlation);
-    const actor = kase ? 'correlation' : principal.actorId;
-    kase ??= await this.cases.open(em, tenantId, {
-      title: alert.title,
-      severity: alert.severity,
-      detectedAt: alert.detectedAt,
-      actor,
-    });
-    await moveAlerts(em, kase, [alert], actor);
-    alert.caseId = kase.id;
-    return em.save(kase);
-  }
-
-  /**
-   * Inserts a new alert, or folds a repeat (same fingerprint, last seen within the source's
-   * window before this one's detection time, so backfills fold too) into the existing one. A per-fingerprint advisory lock makes concurrent deliveries
-   * of the same alert agree on one row.
-   */
-  private async upsertAlert(
-    em: EntityManager,
-    tenantId: string,
-    input: AlertInput,
-    dedup: DedupSettings,
-  ): Promise<{ alert: AlertEntity; isNew: boolean }> {
-    const observables = dedupeObservables(
-      (input.observables ?? []).map((o) => ({ type: o.type, value: normaliseObservable(o.type, o.value) })),
-    );
-    const now = new Date();
-    const detectedAt = input.detectedAt ?? now;
-    const perSource = dedup.sources[input.source] ?? {};
-    const fingerprint = alertFingerprint({ ...input, observables }, perSource.entityTypes);
-    const windowMinutes = perSource.windowMinutes ?? dedup.windowMinutes;
-    await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${tenantId}/${fingerprint}`]);
-    const [repeat] = await returning<{ id: string }>(
-      em,
-      `UPDATE alerts SET duplicate_count = duplicate_count + 1, last_seen_at = GREATEST(last_seen_at, $3), updated_at = now()
-        WHERE id = (SELECT id FROM alerts WHERE tenant_id = $1 AND fingerprint = $2
-                      AND last_seen_at >= $3::timestamptz - make_interval(mins => $4)
-                    ORDER BY last_seen_at DESC LIMIT 1)
-        RETURNING id`,
-      [tenantId, fingerprint, detectedAt, windowMinutes],
-    );
-    if (repeat) {
-      const alert = await em.findOneOrFail(AlertEntity, {
-        where: { id: repeat.id },
-        relations: { observables: true },
-      });
-      return { alert, isNew: false };
-    }
-    const inserted = await em.save(
-      em.create(AlertEntity, {
-        tenantId,
-        source: input.source,
-        sourceRef: input.sourceRef ?? null,
-        rule: input.rule ?? null,
-        fingerprint,
-        title: input.title,
-        description: input.description ?? null,
-        severity: input.severity,
-        status: 'NEW',
-        techniques: [...new Set(input.techniques ?? [])],
-        raw: input.raw ?? null,
-        detectedAt,
-        lastSeenAt: detectedAt,
-        duplicateCount: 0,
-        caseId: null,
-      }),
-    );
-    if (observables.length) {
-      await em.insert(
-        ObservableEntity,
-        observables.map((o) => ({ tenantId, alertId: inserted.id, type: o.type, value: o.value })),
+      const items = prepare(inputs, dedup, new Date());
+      const fingerprints = items.map((i) => i.fingerprint);
+      await lockFingerprints(em, tenantId, fingerprints);
+      const plan = planIngest(items, await latestByFingerprint(em, tenantId, fingerprints));
+      await applyRepeats(em, tenantId, plan.repeats);
+      const batch = plan.created.map((a) => ({
+        id: a.id,
+        title: a.input.title,
+        severity: a.input.severity,
+        detectedAt: a.detectedAt,
+        observables: a.observables,
+      }));
+      const { caseOf, cases } = batch.length
+        ? await assignCases(em, tenantId, principal.actorId, batch, correlation)
+        : { caseOf: new Map<string, string>(), cases: new Map() };
+      await insertAlerts(em, tenantId, plan.created, caseOf);
+      const queued = await this.runs.queueForNewAlerts(
+        em,
+        principal,
+        plan.created.map((a) => ({
+          alert: {
+            id: a.id,
+            source: a.input.source,
+            sourceRef: a.input.sourceRef ?? null,
+            title: a.input.title,
+            severity: a.input.severity,
+            techniques: a.input.techniques ?? [],
+            observables: a.observables,
+            detectedAt: a.detectedAt,
+          },
+          kase: cases.get(caseOf.get(a.id)!)!,
+        })),
       );
-    }
-    const alert = await em.findOneOrFail(AlertEntity, {
-      where: { id: inserted.id },
-      relations: { observables: true },
+      return { alertIds: plan.alertIds, created: plan.created.length, runIds: queued };
     });
-    return { alert, isNew: true };
+    this.dispatcher.dispatchInBackground(tenantId, runIds);
+    const alerts = await this.byIds(tenantId, alertIds);
+    return { alerts, created, deduplicated: inputs.length - created };
+  }
+
+  /** Alerts in the order of the ids given (repeats included), with their observables, in two queries. */
+  private async byIds(tenantId: string, ids: string[]): Promise<AlertModel[]> {
+    const unique = [...new Set(ids)];
+    const rows = await this.db.run(tenantId, async (em) => {
+      const found = await em.find(AlertEntity, { where: { tenantId, id: In(unique) } });
+      const observables = await em.find(ObservableEntity, { where: { tenantId, alertId: In(unique) } });
+      attachObservables(found, observables);
+      return new Map(found.map((a) => [a.id, toAlertModel(a)]));
+    });
+    return ids.map((id) => rows.get(id)!);
   }
 
   async get(tenantId: string, id: string): Promise<AlertModel> {
@@ -179,7 +124,7 @@ export class AlertsService {
       const observables = page.length
         ? await em.find(ObservableEntity, { where: { tenantId, alertId: In(page.map((a) => a.id)) } })
         : [];
-      for (const a of page) a.observables = observables.filter((o) => o.alertId === a.id);
+      attachObservables(page, observables);
       return toConnection(page, args.first, total, toAlertModel);
     });
   }
@@ -196,4 +141,10 @@ export class AlertsService {
     if (!row) throw new AppError('NOT_FOUND', `alert ${id} not found`);
     return toAlertModel(row);
   }
+}
+
+function attachObservables(alerts: AlertEntity[], observables: ObservableEntity[]): void {
+  const byAlert = new Map<string, ObservableEntity[]>();
+  for (const o of observables) byAlert.set(o.alertId, [...(byAlert.get(o.alertId) ?? []), o]);
+  for (const a of alerts) a.observables = byAlert.get(a.id) ?? [];
 }

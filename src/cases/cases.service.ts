@@ -96,7 +96,7 @@ export class CasesService {
 
   async timeline(tenantId: string, caseId: string): Promise<CaseEventEntity[]> {
     return this.db.run(tenantId, (em) =>
-      em.find(CaseEventEntity, { where: { tenantId, caseId }, order: { createdAt: 'ASC', id: 'ASC' } }),
+      em.find(CaseEventEntity, { where: { tenantId, caseId }, order: { seq: 'ASC' } }),
     );
   }
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TenantDb } from '../database/tenant-db';
 import { TemporalClientService } from '../temporal/temporal-client.service';
@@ -15,10 +15,11 @@ const STALE_AFTER_MS = 15_000;
  * between commit and start). Deterministic workflow ids make a repeated start harmless.
  */
 @Injectable()
-export class RunDispatcher implements OnModuleInit, OnApplicationShutdown {
+export class RunDispatcher implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(RunDispatcher.name);
   private timer?: NodeJS.Timeout;
   private sweeping = false;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly db: TenantDb,
@@ -31,8 +32,20 @@ export class RunDispatcher implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    // Let starts under way finish; anything not started stays QUEUED for the next process.
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Starts the runs without holding up the caller (an ingest answers once its data is committed),
+   * a few at a time. Failures stay QUEUED for the sweep.
+   */
+  dispatchInBackground(tenantId: string, runIds: string[]): void {
+    if (!runIds.length) return;
+    const task = this.dispatch(tenantId, runIds).finally(() => this.inFlight.delete(task));
+    this.inFlight.add(task);
   }
 
   async dispatch(tenantId: string, runIds: string[]): Promise<void> {

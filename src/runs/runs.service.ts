@@ -4,8 +4,7 @@ import { TenantDb } from '../database/tenant-db';
 import { decodeCursor, toConnection, type Connection } from '../common/graphql/pagination';
 import { AppError } from '../common/errors/app-error';
 import type { Principal } from '../auth/principal';
-import type { AlertEntity } from '../alerts/entities/alert.entity';
-import type { CaseEntity } from '../cases/entities/case.entity';
+import type { CaseSnapshot } from '../cases/case-batch';
 import { PlaybooksService } from '../playbooks/playbooks.service';
 import { PlaybookRunEntity } from './entities/playbook-run.entity';
 import { StepRunEntity } from './entities/step-run.entity';
@@ -15,10 +14,21 @@ import type { PlaybookRunModel } from './models/playbook-run.model';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export interface AlertSnapshot {
+  id: string;
+  source: string;
+  sourceRef: string | null;
+  title: string;
+  severity: string;
+  techniques: string[];
+  observables: { type: string; value: string }[];
+  detectedAt: Date;
+}
+
 /** The event a run sees as `alert` and `case`, frozen when it is queued. */
 export function alertEvent(
-  alert: AlertEntity,
-  kase: CaseEntity,
+  alert: AlertSnapshot,
+  kase: CaseSnapshot,
 ): { alert: Record<string, unknown>; case: Record<string, unknown> } {
   return {
     alert: {
@@ -28,7 +38,7 @@ export function alertEvent(
       title: alert.title,
       severity: alert.severity,
       techniques: alert.techniques,
-      observables: (alert.observables ?? []).map((o) => ({ type: o.type, value: o.value })),
+      observables: alert.observables.map((o) => ({ type: o.type, value: o.value })),
       detectedAt: alert.detectedAt.toISOString(),
       caseId: kase.id,
     },
@@ -50,38 +60,55 @@ export class RunsService {
   ) {}
 
   /**
-   * Queues the runs a new alert triggers, inside the ingest transaction (an outbox): if the
-   * alert is stored, its runs are too, and the dispatcher will get them to Temporal.
+   * Queues the runs new alerts trigger, inside the ingest transaction (an outbox): if the alerts
+   * are stored, their runs are too, and the dispatcher will get them to Temporal. One INSERT for
+   * the batch; the deterministic workflow id makes a repeated trigger a no-op.
    */
-  async queueForNewAlert(
+  async queueForNewAlerts(
     em: EntityManager,
     principal: Principal,
-    alert: AlertEntity,
-    kase: CaseEntity,
+    items: { alert: AlertSnapshot; kase: CaseSnapshot }[],
   ): Promise<string[]> {
-    const event = alertEvent(alert, kase);
-    const versions = await this.playbooks.triggeredByAlert(event.alert);
-    const ids: string[] = [];
-    for (const version of versions) {
-      const workflowId = `${principal.tenantId}/${version.playbookId}/${alert.id}`;
-      const rows = await em.query<{ id: string }[]>(
-        `INSERT INTO playbook_runs (tenant_id, playbook_id, playbook_version_id, workflow_id, case_id, alert_id, trigger, requested_by, status, input)
-         VALUES ($1, $2, $3, $4, $5, $6, 'alert.created', $7, 'QUEUED', $8)
-         ON CONFLICT (workflow_id) DO NOTHING RETURNING id`,
-        [
-          principal.tenantId,
-          version.playbookId,
-          version.id,
-          workflowId,
-          kase.id,
-          alert.id,
-          principal.actorId,
-          JSON.stringify({ event }),
-        ],
-      );
-      if (rows[0]) ids.push(rows[0].id);
+    const rows: {
+      playbookId: string;
+      versionId: string;
+      workflowId: string;
+      caseId: string;
+      alertId: string;
+      input: string;
+    }[] = [];
+    for (const { alert, kase } of items) {
+      const event = alertEvent(alert, kase);
+      for (const version of await this.playbooks.triggeredByAlert(event.alert)) {
+        rows.push({
+          playbookId: version.playbookId,
+          versionId: version.id,
+          workflowId: `${principal.tenantId}/${version.playbookId}/${alert.id}`,
+          caseId: kase.id,
+          alertId: alert.id,
+          input: JSON.stringify({ event }),
+        });
+      }
     }
-    return ids;
+    if (!rows.length) return [];
+    const inserted = await em.query<{ id: string }[]>(
+      `INSERT INTO playbook_runs (tenant_id, playbook_id, playbook_version_id, workflow_id, case_id, alert_id, trigger, requested_by, status, input)
+       SELECT $1, v.playbook_id, v.version_id, v.workflow_id, v.case_id, v.alert_id, 'alert.created', $2, 'QUEUED', v.input
+         FROM unnest($3::text[], $4::uuid[], $5::text[], $6::uuid[], $7::uuid[], $8::jsonb[])
+           AS v(playbook_id, version_id, workflow_id, case_id, alert_id, input)
+       ON CONFLICT (workflow_id) DO NOTHING RETURNING id`,
+      [
+        principal.tenantId,
+        principal.actorId,
+        rows.map((r) => r.playbookId),
+        rows.map((r) => r.versionId),
+        rows.map((r) => r.workflowId),
+        rows.map((r) => r.caseId),
+        rows.map((r) => r.alertId),
+        rows.map((r) => r.input),
+      ],
+    );
+    return inserted.map((r) => r.id);
   }
 
   async get(tenantId: string, id: string): Promise<PlaybookRunModel> {

@@ -17,12 +17,26 @@ export class TemplateError extends Error {
   }
 }
 
+// Parsing dominates evaluation cost; a playbook has few distinct expressions, evaluated often.
+const compiled = new Map<string, ReturnType<typeof jsonata>>();
+const MAX_COMPILED = 1000;
+
+function compile(expression: string): ReturnType<typeof jsonata> {
+  let expr = compiled.get(expression);
+  if (!expr) {
+    expr = jsonata(expression);
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(expression, expr);
+  }
+  return expr;
+}
+
 export async function evaluateExpression(
   expression: string,
   scope: Record<string, unknown>,
 ): Promise<unknown> {
   try {
-    return await jsonata(expression).evaluate(scope);
+    return await compile(expression).evaluate(scope);
   } catch (err) {
     const e = err as { message?: string; code?: string; position?: number };
     const where = e.position !== undefined ? ` at position ${e.position}` : '';

@@ -5,6 +5,8 @@ import type { CaseEventKind } from '../case-event-kind';
 @Entity({ name: 'case_events' })
 export class CaseEventEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
+  /** Insertion order; the timeline is sorted by it. */
+  @Column({ type: 'bigint', insert: false, update: false }) seq!: string;
   @Column('uuid', { name: 'tenant_id' }) tenantId!: string;
   @Column('uuid', { name: 'case_id' }) caseId!: string;
   @Column('text') kind!: CaseEventKind;

@@ -20,6 +20,8 @@ export class CaseTimeline1763900002000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE case_events (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        -- Timeline order: timestamps can tie within one batch, the sequence cannot.
+        seq bigserial NOT NULL,
         tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
         case_id uuid NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
         kind text NOT NULL,
@@ -29,7 +31,7 @@ export class CaseTimeline1763900002000 implements MigrationInterface {
         event_key text,
         created_at timestamptz NOT NULL DEFAULT clock_timestamp()
       )`);
-    await q.query(`CREATE INDEX case_events_case_idx ON case_events (case_id, created_at)`);
+    await q.query(`CREATE INDEX case_events_case_idx ON case_events (case_id, seq)`);
     await q.query(
       `CREATE UNIQUE INDEX case_events_key_uq ON case_events (case_id, event_key) WHERE event_key IS NOT NULL`,
     );
@@ -38,9 +40,12 @@ export class CaseTimeline1763900002000 implements MigrationInterface {
         DEFAULT '{"enabled": true, "windowMinutes": 60, "entities": ["HOSTNAME", "USER"]}'`);
     // "Every alert that saw this host" and correlation both look observables up by value first.
     await q.query(`CREATE INDEX observables_value_idx ON observables (tenant_id, value, type)`);
+    // It serves (type, value) lookups as well, so the type-first index is redundant write cost.
+    await q.query(`DROP INDEX observables_lookup_idx`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE INDEX observables_lookup_idx ON observables (tenant_id, type, value)`);
     await q.query(`DROP INDEX IF EXISTS observables_value_idx`);
     await q.query(`ALTER TABLE tenants DROP COLUMN IF EXISTS correlation`);
     await q.query(`DROP TABLE IF EXISTS case_events`);

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { returning } from '../database/sql';
+import { SEVERITIES, severityRank, type Severity } from '../alerts/severity';
+import type { CorrelationSettings } from '../tenancy/entities/tenant.entity';
+import { OPEN_CASE_STATUSES, type CaseStatus } from './case-status';
+
+export interface CaseSnapshot {
+  id: string;
+  number: number;
+  title: string;
+  severity: Severity;
+  status: CaseStatus;
+}
+
+interface BatchAlert {
+  id: string;
+  title: string;
+  severity: Severity;
+  detectedAt: Date;
+  observables: { type: string; value: string }[];
+}
+
+const key = (o: { type: string; value: string }) => `${o.type}\u0000${o.value}`;
+
+/**
+ * Gives each new alert of a batch its case, in a fixed number of statements: the open case that
+ * recently saw one of its entities (correlation), one opened earlier in the batch for a shared
+ * entity, or a new case. Records CREATED and ALERT_ADDED on the timelines.
+ */
+export async function assignCases(
+  em: EntityManager,
+  tenantId: string,
+  actor: string,
+  alerts: BatchAlert[],
+  settings: CorrelationSettings,
+): Promise<{ caseOf: Map<string, string>; cases: Map<string, CaseSnapshot> }> {
+  const entityKeys = (a: BatchAlert) =>
+    settings.enabled ? a.observables.filter((o) => (settings.entities as string[]).includes(o.type)) : [];
+  const wanted = [...new Map(alerts.flatMap(entityKeys).map((o) => [key(o), o])).values()];
+  const cases = new Map<string, CaseSnapshot>();
+  const byKey = new Map<string, string>();
+  if (wanted.length) {
+    const rows = await em.query<(CaseSnapshot & { type: string; value: string })[]>(
+      `SELECT DISTINCT ON (o.type, o.value) o.type, o.value, c.id, c.number, c.title, c.severity, c.status
+         FROM observables o
+         JOIN alerts a ON a.id = o.alert_id
+         JOIN cases c ON c.id = a.case_id
+        WHERE o.tenant_id = $1
+          AND (o.type, o.value) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+          AND c.status = ANY($4::text[])
+          AND a.last_seen_at >= now() - make_interval(mins => $5)
+        ORDER BY o.type, o.value, a.last_seen_at DESC`,
+      [
+        tenantId,
+        wanted.map((o) => o.type),
+        wanted.map((o) => o.value),
+        OPEN_CASE_STATUSES,
+        settings.windowMinutes,
+      ],
+    );
+    for (const r of rows) {
+      byKey.set(key(r), r.id);
+      cases.set(r.id, { id: r.id, number: r.number, title: r.title, severity: r.severity, status: r.status });
+    }
+  }
+  const existing = new Set(cases.keys());
+  const opened: { snapshot: CaseSnapshot; detectedAt: Date }[] = [];
+  const caseOf = new Map<string, string>();
+  const members = new Map<string, BatchAlert[]>();
+  for (const a of alerts) {
+    const keys = entityKeys(a).map(key);
+    let caseId = keys.map((k) => byKey.get(k)).find((id) => id !== undefined);
+    if (!caseId) {
+      caseId = randomUUID();
+      const snapshot: CaseSnapshot = {
+        id: caseId,
+        number: 0,
+        title: a.title,
+        severity: a.severity,
+        status: 'OPEN',
+      };
+      cases.set(caseId, snapshot);
+      opened.push({ snapshot, detectedAt: a.detectedAt });
+    }
+    for (const k of keys) if (!byKey.has(k)) byKey.set(k, caseId);
+    caseOf.set(a.id, caseId);
+    members.set(caseId, [...(members.get(caseId) ?? []), a]);
+  }
+
+  // Severity rises to the highest alert's; the detection clock goes back to the earliest.
+  for (const [caseId, list] of members) {
+    const snap = cases.get(caseId)!;
+    snap.severity =
+      SEVERITIES[Math.max(severityRank(snap.severity), ...list.map((a) => severityRank(a.severity)))]!;
+  }
+  const earliest = (caseId: string) =>
+    new Date(Math.min(...members.get(caseId)!.map((a) => a.detectedAt.getTime())));
+
+  if (opened.length) {
+    const [seq] = await returning<{ case_seq: number }>(
+      em,
+      `UPDATE tenants SET case_seq = case_seq + $2 WHERE id = $1 RETURNING case_seq`,
+      [tenantId, opened.length],
+    );
+    if (!seq) throw new Error(`tenant ${tenantId} does not exist`);
+    opened.forEach((o, i) => (o.snapshot.number = seq.case_seq - opened.length + 1 + i));
+    await em.query(
+      `INSERT INTO cases (id, tenant_id, number, title, severity, status, detected_at)
+       SELECT v.id, $1, v.number, v.title, v.severity, 'OPEN', v.detected_at
+         FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::timestamptz[]) AS v(id, number, title, severity, detected_at)`,
+      [
+        tenantId,
+        opened.map((o) => o.snapshot.id),
+        opened.map((o) => o.snapshot.number),
+        opened.map((o) => o.snapshot.title),
+        opened.map((o) => o.snapshot.severity),
+        opened.map((o) => earliest(o.snapshot.id)),
+      ],
+    );
+  }
+  const grown = [...existing].filter((id) => members.has(id));
+  if (grown.length) {
+    await em.query(
+      `UPDATE cases c SET severity = v.severity, detected_at = LEAST(c.detected_at, v.detected_at), updated_at = now()
+         FROM unnest($2::uuid[], $3::text[], $4::timestamptz[]) AS v(id, severity, detected_at)
+        WHERE c.tenant_id = $1 AND c.id = v.id`,
+      [tenantId, grown, grown.map((id) => cases.get(id)!.severity), grown.map(earliest)],
+    );
+  }
+
+  const events: { caseId: string; kind: string; actor: string; data: Record<string, unknown> }[] = [];
+  for (const o of opened)
+    events.push({ caseId: o.snapshot.id, kind: 'CREATED', actor, data: { number: o.snapshot.number } });
+  for (const a of alerts) {
+    const caseId = caseOf.get(a.id)!;
+    events.push({
+      caseId,
+      kind: 'ALERT_ADDED',
+      actor: existing.has(caseId) ? 'correlation' : actor,
+      data: { alertId: a.id, title: a.title },
+    });
+  }
+  await em.query(
+    `INSERT INTO case_events (tenant_id, case_id, kind, actor, data)
+     SELECT $1, v.case_id, v.kind, v.actor, v.data FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS v(case_id, kind, actor, data, n)
+     ORDER BY v.n`,
+    [
+      tenantId,
+      events.map((e) => e.caseId),
+      events.map((e) => e.kind),
+      events.map((e) => e.actor),
+      events.map((e) => JSON.stringify(e.data)),
+    ],
+  );
+  return { caseOf, cases };
+}
