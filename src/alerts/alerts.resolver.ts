@@ -1,6 +1,7 @@
 import {
   Args,
   ArgsType,
+  Context,
   Field,
   GraphQLISODateTime,
   ID,
@@ -11,6 +12,7 @@ import {
   ResolveField,
   Resolver,
 } from '@nestjs/graphql';
+import DataLoader from 'dataloader';
 import { CaseModel } from '../cases/models/case.model';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
@@ -155,7 +157,19 @@ export class CaseAlertsResolver {
     @CurrentPrincipal() p: Principal,
     @Parent() parent: CaseModel,
     @Args() page: PageArgs,
+    @Context() ctx: { loaders?: Map<string, DataLoader<string, Connection<AlertModel>>> },
   ): Promise<Connection<AlertModel>> {
-    return this.service.list(p.tenantId, { ...page, caseId: parent.id });
+    if (page.after) return this.service.list(p.tenantId, { ...page, caseId: parent.id });
+    // One loader per request and page size: every case of the page is fetched together.
+    ctx.loaders ??= new Map();
+    const key = `case-alerts/${p.tenantId}/${page.first}`;
+    let loader = ctx.loaders.get(key);
+    if (!loader) {
+      loader = new DataLoader((ids: readonly string[]) =>
+        this.service.firstAlertsOfCases(p.tenantId, ids, page.first),
+      );
+      ctx.loaders.set(key, loader);
+    }
+    return loader.load(parent.id);
   }
 }

@@ -129,6 +129,44 @@ export class AlertsService {
     });
   }
 
+  /**
+   * The first page of alerts of each of many cases in two queries (alerts, observables): what
+   * `cases { alerts { … } }` needs, batched by a DataLoader so a page of 50 cases is not 50 queries.
+   */
+  async firstAlertsOfCases(
+    tenantId: string,
+    caseIds: readonly string[],
+    first: number,
+  ): Promise<Connection<AlertModel>[]> {
+    return this.db.run(tenantId, async (em) => {
+      const rows = await em.query<{ id: string; case_id: string; total: string }[]>(
+        `SELECT id, case_id, total FROM (
+           SELECT id, case_id, created_at,
+                  row_number() OVER (PARTITION BY case_id ORDER BY created_at DESC, id DESC) AS n,
+                  count(*) OVER (PARTITION BY case_id) AS total
+             FROM alerts WHERE tenant_id = $1 AND case_id = ANY($2::uuid[])) ranked
+          WHERE n <= $3 ORDER BY case_id, n`,
+        [tenantId, [...caseIds], first + 1],
+      );
+      const ids = rows.map((r) => r.id);
+      const found = ids.length ? await em.find(AlertEntity, { where: { tenantId, id: In(ids) } }) : [];
+      const observables = ids.length
+        ? await em.find(ObservableEntity, { where: { tenantId, alertId: In(ids) } })
+        : [];
+      attachObservables(found, observables);
+      const byId = new Map(found.map((a) => [a.id, a]));
+      return caseIds.map((caseId) => {
+        const mine = rows.filter((r) => r.case_id === caseId);
+        return toConnection(
+          mine.map((r) => byId.get(r.id)!),
+          first,
+          Number(mine[0]?.total ?? 0),
+          toAlertModel,
+        );
+      });
+    });
+  }
+
   async setStatus(tenantId: string, id: string, status: AlertStatus): Promise<AlertModel> {
     const row = UUID.test(id)
       ? await this.db.run(tenantId, async (em) => {

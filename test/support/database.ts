@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../src/database/data-source';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { TenantDb } from '../../src/database/tenant-db';
@@ -17,11 +17,16 @@ export interface MigratedDatabase {
  * A migrated database for medium-tier specs: a fresh database on the PostgreSQL server when
  * DATABASE_URL is set, otherwise an in-memory PGlite served over the wire protocol.
  */
-export async function migratedDatabase(): Promise<MigratedDatabase> {
+export async function migratedDatabase(
+  extra: Partial<Pick<DataSourceOptions, 'logger' | 'logging'>> = {},
+): Promise<MigratedDatabase> {
   const server = await testDatabase();
   const pglite = server.url ? null : await startEmbeddedPostgres(null);
   const url = server.url ?? pglite!.url;
-  const dataSource = new DataSource(dataSourceOptions({ url, poolSize: 4, embedded: !!pglite }));
+  const dataSource = new DataSource({
+    ...dataSourceOptions({ url, poolSize: 4, embedded: !!pglite }),
+    ...extra,
+  });
   await dataSource.initialize();
   await runMigrations(dataSource, !!pglite);
   const db = new TenantDb(dataSource);
