@@ -1,9 +1,14 @@
 import * as os from 'node:os';
 import { ingestBench } from './ingest.bench';
+import { listBench } from './list.bench';
 
 /** `npm run bench -- <name> [--n N]`: runs one benchmark and prints one JSON line. */
-const BENCHES: Record<string, (args: { n: number }) => Promise<Record<string, unknown>>> = {
-  ingest: ingestBench,
+const BENCHES: Record<
+  string,
+  { run: (args: { n: number }) => Promise<Record<string, unknown>>; defaultN: number }
+> = {
+  ingest: { run: ingestBench, defaultN: 10_000 },
+  list: { run: listBench, defaultN: 2_000 },
 };
 
 async function main(): Promise<void> {
@@ -14,9 +19,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const nAt = rest.indexOf('--n');
-  const n = nAt >= 0 ? Number(rest[nAt + 1]) : 10_000;
+  const n = nAt >= 0 ? Number(rest[nAt + 1]) : bench.defaultN;
   if (!Number.isInteger(n) || n < 1) throw new Error('--n must be a positive whole number');
-  const result = await bench({ n });
+  const result = await bench.run({ n });
   process.stdout.write(`${JSON.stringify({ ...result, machine: `${os.cpus().length} cores` })}\n`);
 }
 

@@ -65,6 +65,8 @@ export async function startCordon(opts: {
   for (const [k, v] of Object.entries({
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    // As npm start runs it: production mode skips graphql's development-only checks.
+    NODE_ENV: 'production',
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
