@@ -4,12 +4,15 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import * as path from 'node:path';
+import type { ExecutionResult } from 'graphql';
 import { APP_CONFIG, type AppConfig } from './config/config';
 import { projectRoot } from './config/paths';
 import { dataSourceOptions } from './database/data-source';
 import { TenantDb } from './database/tenant-db';
 import { TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal/temporal-endpoint';
 import { TemporalClientService } from './temporal/temporal-client.service';
+import { EventBus } from './events/event-bus';
+import { graphqlContext } from './common/graphql/graphql-context';
 import { WorkerService } from './temporal/worker.service';
 import { formatGraphqlError } from './common/errors/graphql-error.formatter';
 import { loggerOptions } from './bootstrap/logging';
@@ -43,8 +46,9 @@ class CoreModule {
         { provide: TEMPORAL_ENDPOINT, useValue: runtime.temporal },
         TenantDb,
         TemporalClientService,
+        EventBus,
       ],
-      exports: [APP_CONFIG, TEMPORAL_ENDPOINT, TenantDb, TemporalClientService],
+      exports: [APP_CONFIG, TEMPORAL_ENDPOINT, TenantDb, TemporalClientService, EventBus],
     };
   }
 }
@@ -62,7 +66,24 @@ export class AppModule {
             sortSchema: true,
             playground: false,
             introspection: true,
-            context: ({ req }: { req: unknown }) => ({ req }),
+            context: graphqlContext,
+            // graphql-ws; the API key goes in connectionParams.authorization ("Bearer …").
+            subscriptions: {
+              'graphql-ws': {
+                path: '/graphql',
+                // The same error mapping as HTTP: typed codes kept, anything unexpected masked.
+                onNext: (
+                  _ctx: unknown,
+                  _id: string,
+                  _payload: unknown,
+                  _args: unknown,
+                  result: ExecutionResult,
+                ) =>
+                  result.errors
+                    ? { ...result, errors: result.errors.map((e) => formatGraphqlError(e.toJSON(), e)) }
+                    : result,
+              },
+            },
             formatError: formatGraphqlError,
           }),
           HealthModule,

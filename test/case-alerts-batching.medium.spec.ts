@@ -4,6 +4,8 @@ import { AlertsService } from '../src/alerts/alerts.service';
 import { CaseAlertsResolver } from '../src/alerts/alerts.resolver';
 import type { AlertInput } from '../src/alerts/dto/alert.input';
 import { CasesService } from '../src/cases/cases.service';
+import { CaseEventsPublisher } from '../src/cases/case-events.publisher';
+import { EventBus } from '../src/events/event-bus';
 import { PlaybooksService } from '../src/playbooks/playbooks.service';
 import { RunsService } from '../src/runs/runs.service';
 import { RunDispatcher } from '../src/runs/run-dispatcher';
@@ -31,10 +33,12 @@ describe('a page of 50 cases with their alerts and observables', () => {
 
   beforeAll(async () => {
     m = await migratedDatabase({ logger, logging: ['query'] });
-    cases = new CasesService(m.db);
+    const events = new EventBus();
+    const publisher = new CaseEventsPublisher(events);
+    cases = new CasesService(m.db, publisher);
     const playbooks = new PlaybooksService(m.db);
     const dispatcher = new RunDispatcher(m.db, undefined as unknown as TemporalClientService, playbooks);
-    alerts = new AlertsService(m.db, new RunsService(m.db, playbooks), dispatcher);
+    alerts = new AlertsService(m.db, new RunsService(m.db, playbooks), dispatcher, events);
   });
 
   afterAll(() => m?.close());

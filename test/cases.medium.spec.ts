@@ -2,6 +2,8 @@ import type { Principal } from '../src/auth/principal';
 import { AlertsService } from '../src/alerts/alerts.service';
 import type { AlertInput } from '../src/alerts/dto/alert.input';
 import { CasesService } from '../src/cases/cases.service';
+import { CaseEventsPublisher } from '../src/cases/case-events.publisher';
+import { EventBus } from '../src/events/event-bus';
 import { CaseUpdatesService } from '../src/cases/case-updates.service';
 import { CaseMembershipService } from '../src/cases/case-membership.service';
 import { CaseMetricsService } from '../src/cases/case-metrics.service';
@@ -27,13 +29,15 @@ describe('alerts and cases on a real database', () => {
 
   beforeAll(async () => {
     m = await migratedDatabase();
-    cases = new CasesService(m.db);
+    const events = new EventBus();
+    const publisher = new CaseEventsPublisher(events);
+    cases = new CasesService(m.db, publisher);
     const playbooks = new PlaybooksService(m.db);
     const runs = new RunsService(m.db, playbooks);
     const dispatcher = new RunDispatcher(m.db, undefined as unknown as TemporalClientService, playbooks);
-    alerts = new AlertsService(m.db, runs, dispatcher);
-    updates = new CaseUpdatesService(m.db);
-    membership = new CaseMembershipService(m.db, cases);
+    alerts = new AlertsService(m.db, runs, dispatcher, events);
+    updates = new CaseUpdatesService(m.db, publisher);
+    membership = new CaseMembershipService(m.db, cases, publisher);
     metrics = new CaseMetricsService(m.db);
   });
 

@@ -11,7 +11,9 @@ import {
   Query,
   ResolveField,
   Resolver,
+  Subscription,
 } from '@nestjs/graphql';
+import { EventBus, type DomainEvent } from '../events/event-bus';
 import DataLoader from 'dataloader';
 import { CaseModel } from '../cases/models/case.model';
 import { Type } from 'class-transformer';
@@ -106,7 +108,19 @@ class UpdateAlertInput {
 
 @Resolver(() => AlertModel)
 export class AlertsResolver {
-  constructor(private readonly service: AlertsService) {}
+  constructor(
+    private readonly service: AlertsService,
+    private readonly events: EventBus,
+  ) {}
+
+  @Subscription(() => AlertModel, {
+    description: "New alerts of the caller's tenant, after they are stored.",
+    resolve: (event: Extract<DomainEvent, { type: 'alert.ingested' }>) => event.alert,
+  })
+  @RequireRole('viewer')
+  alertIngested(@CurrentPrincipal() p: Principal): AsyncIterableIterator<DomainEvent> {
+    return this.events.subscribe(p.tenantId, ['alert.ingested']);
+  }
 
   @Mutation(() => IngestAlertsPayload)
   @RequireRole('analyst')

@@ -5,6 +5,9 @@ import { decodeCursor, toConnection, type Connection } from '../common/graphql/p
 import type { Principal } from '../auth/principal';
 import { RunsService } from '../runs/runs.service';
 import { RunDispatcher } from '../runs/run-dispatcher';
+import { EventBus } from '../events/event-bus';
+import { CaseEntity } from '../cases/entities/case.entity';
+import { toCaseModel } from '../cases/mappers/case.mapper';
 import { AppError } from '../common/errors/app-error';
 import { tenantSettings } from '../cases/correlation';
 import { assignCases } from '../cases/case-batch';
@@ -31,6 +34,7 @@ export class AlertsService {
     private readonly db: TenantDb,
     private readonly runs: RunsService,
     private readonly dispatcher: RunDispatcher,
+    private readonly events: EventBus,
   ) {}
 
   /**
@@ -41,7 +45,7 @@ export class AlertsService {
    */
   async ingest(principal: Principal, inputs: AlertInput[]): Promise<IngestAlertsPayload> {
     const tenantId = principal.tenantId;
-    const { alertIds, created, runIds } = await this.db.run(tenantId, async (em) => {
+    const { alertIds, created, createdIds, caseIds, runIds } = await this.db.run(tenantId, async (em) => {
       const { correlation, dedup } = await tenantSettings(em, tenantId);
       const items = prepare(inputs, dedup, new Date());
       const fingerprints = items.map((i) => i.fingerprint);
@@ -76,11 +80,33 @@ export class AlertsService {
           kase: cases.get(caseOf.get(a.id)!)!,
         })),
       );
-      return { alertIds: plan.alertIds, created: plan.created.length, runIds: queued };
+      return {
+        alertIds: plan.alertIds,
+        created: plan.created.length,
+        createdIds: plan.created.map((a) => a.id),
+        caseIds: [...new Set(caseOf.values())],
+        runIds: queued,
+      };
     });
     this.dispatcher.dispatchInBackground(tenantId, runIds);
     const alerts = await this.byIds(tenantId, alertIds);
+    this.announce(tenantId, alerts, new Set(createdIds), caseIds);
     return { alerts, created, deduplicated: inputs.length - created };
+  }
+
+  /** Tells subscribers, after commit, about new alerts and the cases they opened or joined. */
+  private announce(tenantId: string, alerts: AlertModel[], created: Set<string>, caseIds: string[]): void {
+    if (!this.events.subscriberCount()) return;
+    for (const alert of alerts)
+      if (created.delete(alert.id)) this.events.publish({ type: 'alert.ingested', tenantId, alert });
+    void this.db
+      .run(tenantId, (em) => em.find(CaseEntity, { where: { tenantId, id: In(caseIds) } }))
+      .then((rows) =>
+        rows.forEach((row) =>
+          this.events.publish({ type: 'case.updated', tenantId, case: toCaseModel(row) }),
+        ),
+      )
+      .catch(() => undefined);
   }
 
   /** Alerts in the order of the ids given (repeats included), with their observables, in two queries. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
+import { CaseEventsPublisher } from './case-events.publisher';
 import type { Principal } from '../auth/principal';
 import { AlertEntity } from '../alerts/entities/alert.entity';
 import { SEVERITIES, severityRank, type Severity } from '../alerts/severity';
@@ -17,11 +18,12 @@ export class CaseMembershipService {
   constructor(
     private readonly db: TenantDb,
     private readonly cases: CasesService,
+    private readonly publisher: CaseEventsPublisher,
   ) {}
 
   async create(principal: Principal, input: CreateCaseInput): Promise<CaseEntity> {
     const { tenantId, actorId } = principal;
-    return this.db.run(tenantId, async (em) => {
+    const created = await this.db.run(tenantId, async (em) => {
       const alerts = await findAlerts(em, tenantId, input.alertIds ?? []);
       const severity = input.severity ?? highest(alerts.map((a) => a.severity)) ?? 'MEDIUM';
       const detectedAt = alerts.length
@@ -34,8 +36,9 @@ export class CaseMembershipService {
         actor: actorId,
       });
       await moveAlerts(em, row, alerts, actorId);
-      return row;
+      return em.save(row);
     });
+    return this.publisher.changed(created);
   }
 
   async addAlerts(principal: Principal, input: CaseAlertsInput): Promise<CaseEntity> {
@@ -55,26 +58,27 @@ export class CaseMembershipService {
 
   async removeAlerts(principal: Principal, input: CaseAlertsInput): Promise<CaseEntity> {
     const { tenantId, actorId } = principal;
-    return this.db.run(tenantId, async (em) => {
-      const row = await lockCase(em, tenantId, input.caseId);
+    const row = await this.db.run(tenantId, async (em) => {
+      const locked = await lockCase(em, tenantId, input.caseId);
       const alerts = await findAlerts(em, tenantId, input.alertIds);
-      const outsiders = alerts.filter((a) => a.caseId !== row.id).map((a) => a.id);
+      const outsiders = alerts.filter((a) => a.caseId !== locked.id).map((a) => a.id);
       if (outsiders.length)
-        throw new AppError('BAD_USER_INPUT', `alertIds: not in case ${row.id}: ${outsiders.join(', ')}`, {
+        throw new AppError('BAD_USER_INPUT', `alertIds: not in case ${locked.id}: ${outsiders.join(', ')}`, {
           field: 'alertIds',
         });
       await em.update(AlertEntity, { tenantId, id: In(input.alertIds) }, { caseId: null });
       for (const a of alerts) {
         await recordCaseEvent(em, {
           tenantId,
-          caseId: row.id,
+          caseId: locked.id,
           kind: 'ALERT_REMOVED',
           actor: actorId,
           data: { alertId: a.id, title: a.title },
         });
       }
-      return row;
+      return locked;
     });
+    return this.publisher.changed(row);
   }
 
   /** Folds source cases into the target: their alerts move, and they close as DUPLICATE. */
@@ -85,7 +89,7 @@ export class CaseMembershipService {
         field: 'sourceCaseIds',
       });
     }
-    return this.db.run(tenantId, async (em) => {
+    const changed = await this.db.run(tenantId, async (em) => {
       // Lock in id order so two opposite merges cannot deadlock.
       const ids = [input.targetCaseId, ...new Set(input.sourceCaseIds)].sort();
       const locked = new Map<string, CaseEntity>();
@@ -130,8 +134,10 @@ export class CaseMembershipService {
         if (source.detectedAt && (!target.detectedAt || source.detectedAt < target.detectedAt))
           target.detectedAt = source.detectedAt;
       }
-      return em.save(target);
+      return [await em.save(target), ...[...locked.values()].filter((c) => c.id !== target.id)];
     });
+    this.publisher.changed(changed);
+    return changed[0];
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../database/tenant-db';
+import { CaseEventsPublisher } from './case-events.publisher';
 import type { Principal } from '../auth/principal';
 import { CasesException } from './cases.exception';
 import { applyStatus, lockCase } from './cases.service';
@@ -10,11 +11,14 @@ import type { AddCaseCommentInput, UpdateCaseInput } from './dto/case.inputs';
 /** Analyst edits to a case. Each change is checked, applied and written to the timeline together. */
 @Injectable()
 export class CaseUpdatesService {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly publisher: CaseEventsPublisher,
+  ) {}
 
   async update(principal: Principal, input: UpdateCaseInput): Promise<CaseEntity> {
     const { tenantId, actorId: actor } = principal;
-    return this.db.run(tenantId, async (em) => {
+    const updated = await this.db.run(tenantId, async (em) => {
       const row = await lockCase(em, tenantId, input.caseId);
       const event = (kind: Parameters<typeof recordCaseEvent>[1]['kind'], data: Record<string, unknown>) =>
         recordCaseEvent(em, { tenantId, caseId: row.id, kind, actor, data });
@@ -48,6 +52,7 @@ export class CaseUpdatesService {
       }
       return em.save(row);
     });
+    return this.publisher.changed(updated);
   }
 
   async addComment(principal: Principal, input: AddCaseCommentInput): Promise<CaseEntity> {

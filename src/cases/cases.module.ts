@@ -5,9 +5,11 @@ import { CaseUpdatesService } from './case-updates.service';
 import { CaseMembershipService } from './case-membership.service';
 import { CaseMetricsService } from './case-metrics.service';
 import { MetricsResolver } from './metrics.resolver';
+import { CaseEventsPublisher } from './case-events.publisher';
 
 @Module({
   providers: [
+    CaseEventsPublisher,
     CasesService,
     CaseUpdatesService,
     CaseMembershipService,

@@ -1,4 +1,16 @@
-import { Args, ArgsType, Field, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import {
+  Args,
+  ArgsType,
+  Field,
+  ID,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+  Subscription,
+} from '@nestjs/graphql';
+import { EventBus, type DomainEvent } from '../events/event-bus';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { RequireRole } from '../auth/roles.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -59,7 +71,22 @@ export class CasesResolver {
     private readonly service: CasesService,
     private readonly updates: CaseUpdatesService,
     private readonly membership: CaseMembershipService,
+    private readonly events: EventBus,
   ) {}
+
+  @Subscription(() => CaseModel, {
+    description: "Changes to the caller's tenant's cases (or one case), after they commit.",
+    filter: (event: Extract<DomainEvent, { type: 'case.updated' }>, variables: { caseId?: string }) =>
+      !variables.caseId || event.case.id === variables.caseId,
+    resolve: (event: Extract<DomainEvent, { type: 'case.updated' }>) => event.case,
+  })
+  @RequireRole('viewer')
+  caseUpdated(
+    @CurrentPrincipal() p: Principal,
+    @Args('caseId', { type: () => ID, nullable: true }) _caseId?: string,
+  ): AsyncIterableIterator<DomainEvent> {
+    return this.events.subscribe(p.tenantId, ['case.updated']);
+  }
 
   @Query(() => CaseModel)
   @RequireRole('viewer')

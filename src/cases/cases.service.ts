@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
+import { CaseEventsPublisher } from './case-events.publisher';
 import { returning } from '../database/sql';
 import { decodeCursor, toConnection, type Connection } from '../common/graphql/pagination';
 import type { Severity } from '../alerts/severity';
@@ -25,7 +26,10 @@ export interface CaseListFilter {
 
 @Injectable()
 export class CasesService {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly publisher: CaseEventsPublisher,
+  ) {}
 
   /** Opens a case inside the caller's transaction; the number comes from the tenant row's lock. */
   async open(
@@ -103,12 +107,13 @@ export class CasesService {
   /** Moves a case along its lifecycle (used by playbooks). Setting the status it has changes nothing. */
   async setStatus(tenantId: string, id: string, status: CaseStatus, actor: string): Promise<CaseEntity> {
     if (status === 'CLOSED') throw CasesException.resolutionRequired();
-    return this.db.run(tenantId, async (em) => {
-      const row = await lockCase(em, tenantId, id);
-      if (row.status === status) return row;
-      await applyStatus(em, row, status, actor);
-      return em.save(row);
+    const row = await this.db.run(tenantId, async (em) => {
+      const locked = await lockCase(em, tenantId, id);
+      if (locked.status === status) return locked;
+      await applyStatus(em, locked, status, actor);
+      return em.save(locked);
     });
+    return this.publisher.changed(row);
   }
 }
 

@@ -1,0 +1,80 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { AlertModel } from '../alerts/models/alert.model';
+import type { CaseModel } from '../cases/models/case.model';
+
+export type DomainEvent =
+  | { type: 'alert.ingested'; tenantId: string; alert: AlertModel }
+  | { type: 'case.updated'; tenantId: string; case: CaseModel };
+
+/** A subscriber that falls this far behind is cut off rather than buffering without bound. */
+const MAX_QUEUED = 1000;
+
+/**
+ * Fans domain events out to this process's GraphQL subscriptions, scoped by tenant. Events are
+ * published after the transaction that caused them commits, so nobody hears of a change that
+ * was rolled back. (Across API replicas this needs a shared channel — PostgreSQL LISTEN/NOTIFY —
+ * which is not built yet: see the issue notes.)
+ */
+@Injectable()
+export class EventBus {
+  private readonly logger = new Logger(EventBus.name);
+  private readonly subscribers = new Set<{
+    tenantId: string;
+    types: Set<DomainEvent['type']>;
+    push: (e: DomainEvent) => void;
+  }>();
+
+  publish(event: DomainEvent): void {
+    for (const s of this.subscribers)
+      if (s.tenantId === event.tenantId && s.types.has(event.type)) s.push(event);
+  }
+
+  subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  /** An async iterator of one tenant's events of the given types; ends when the client goes away. */
+  subscribe<T extends DomainEvent['type']>(
+    tenantId: string,
+    types: T[],
+  ): AsyncIterableIterator<Extract<DomainEvent, { type: T }>> {
+    const queue: DomainEvent[] = [];
+    let wake: (() => void) | null = null;
+    let done = false;
+    const entry = {
+      tenantId,
+      types: new Set<DomainEvent['type']>(types),
+      push: (e: DomainEvent) => {
+        if (queue.length >= MAX_QUEUED) {
+          this.logger.warn({ tenantId }, 'a subscriber fell too far behind and was disconnected');
+          close();
+          return;
+        }
+        queue.push(e);
+        wake?.();
+      },
+    };
+    const close = () => {
+      done = true;
+      this.subscribers.delete(entry);
+      wake?.();
+    };
+    this.subscribers.add(entry);
+    const iterator: AsyncIterableIterator<Extract<DomainEvent, { type: T }>> = {
+      next: async () => {
+        while (!queue.length && !done) await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+        if (queue.length) return { value: queue.shift() as Extract<DomainEvent, { type: T }>, done: false };
+        return { value: undefined, done: true };
+      },
+      return: async () => {
+        close();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+}
