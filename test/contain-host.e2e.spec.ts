@@ -161,6 +161,21 @@ describe('contain-host: alert in, approved containment out', () => {
     expect(kase.status).toBe('CONTAINED');
     expect(kase.containedAt).toBeTruthy();
 
+    // The incident report tells the client what happened, who approved it and what was done.
+    await gql(
+      `mutation($i: UpdateCaseInput!) { updateCase(input: $i) { id } }`,
+      { i: { caseId: alert.caseId, recommendations: 'Reimage WS-01 | rotate credentials' } },
+      ADMIN_KEY,
+    );
+    const report = (await gql(`query($id: ID!) { caseReport(id: $id) }`, { id: alert.caseId }, responderKey))
+      .data.caseReport as string;
+    expect(report).toMatch(/^# Incident report — case \d+: Ransomware behaviour on WS-01/);
+    expect(report).toContain('| Status | CONTAINED |');
+    expect(report).toContain('| HOSTNAME | `WS-01` | 1 |');
+    expect(report).toMatch(/\| isolate \| edr\.isolate_host \| SUCCEEDED \| 1 \|/);
+    expect(report).toMatch(/\| approve \| Contain WS-01 .* \| APPROVED \| alice \| APPROVE \|/);
+    expect(report).toContain('## Recommendations\n\nReimage WS-01 | rotate credentials');
+
     // Deciding again is a conflict, and changes nothing.
     const again = await gql(DECIDE, { input: { approvalId: approval.id, decision: 'REJECT' } }, responderKey);
     expect(errorCodes(again)).toEqual(['CONFLICT']);

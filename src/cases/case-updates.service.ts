@@ -43,6 +43,10 @@ export class CaseUpdatesService {
         await event('SEVERITY_CHANGED', { from: row.severity, to: input.severity });
         row.severity = input.severity;
       }
+      if (input.recommendations !== undefined && input.recommendations !== row.recommendations) {
+        await event('RECOMMENDATIONS_CHANGED', { length: input.recommendations.length });
+        row.recommendations = input.recommendations || null;
+      }
       if (input.tags !== undefined) {
         const next = [...new Set(input.tags)].sort();
         if (next.join('\u0000') !== [...row.tags].sort().join('\u0000')) {

@@ -6,6 +6,7 @@ import { CaseMembershipService } from './case-membership.service';
 import { CaseMetricsService } from './case-metrics.service';
 import { MetricsResolver } from './metrics.resolver';
 import { CaseEventsPublisher } from './case-events.publisher';
+import { CaseReportService } from './case-report.service';
 
 @Module({
   providers: [
@@ -14,6 +15,7 @@ import { CaseEventsPublisher } from './case-events.publisher';
     CaseUpdatesService,
     CaseMembershipService,
     CaseMetricsService,
+    CaseReportService,
     CasesResolver,
     MetricsResolver,
   ],

@@ -23,6 +23,7 @@ import { CASE_STATUSES, type CaseStatus } from './case-status';
 import { CasesService } from './cases.service';
 import { CaseUpdatesService } from './case-updates.service';
 import { CaseMembershipService } from './case-membership.service';
+import { CaseReportService } from './case-report.service';
 import { toCaseEventModel, toCaseModel } from './mappers/case.mapper';
 import {
   AddCaseCommentInput,
@@ -72,7 +73,19 @@ export class CasesResolver {
     private readonly updates: CaseUpdatesService,
     private readonly membership: CaseMembershipService,
     private readonly events: EventBus,
+    private readonly reports: CaseReportService,
   ) {}
+
+  @Query(() => String, {
+    description: 'The incident report for a case, in Markdown: what an MDR client receives.',
+  })
+  @RequireRole('viewer')
+  async caseReport(
+    @CurrentPrincipal() p: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<string> {
+    return this.reports.report(p.tenantId, id);
+  }
 
   @Subscription(() => CaseModel, {
     description: "Changes to the caller's tenant's cases (or one case), after they commit.",

@@ -53,6 +53,7 @@ export class CasesService {
         assignee: null,
         resolution: null,
         tags: [],
+        recommendations: null,
         mergedInto: null,
         detectedAt: args.detectedAt,
       }),

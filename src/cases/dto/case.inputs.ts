@@ -82,6 +82,12 @@ export class UpdateCaseInput {
   @IsIn(SEVERITIES)
   severity?: Severity;
 
+  @Field({ nullable: true, description: 'Markdown advice to the client; appears in the incident report.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32_768)
+  recommendations?: string;
+
   @Field(() => [String], { nullable: true, description: 'Replaces the tags.' })
   @IsOptional()
   @IsArray()

@@ -13,6 +13,7 @@ export class CaseEntity {
   @Column('text', { nullable: true }) assignee!: string | null;
   @Column('text', { nullable: true }) resolution!: CaseResolution | null;
   @Column('text', { array: true }) tags!: string[];
+  @Column('text', { nullable: true }) recommendations!: string | null;
   @Column('uuid', { name: 'merged_into', nullable: true }) mergedInto!: string | null;
   @Column('timestamptz', { name: 'detected_at', nullable: true }) detectedAt!: Date | null;
   @Column('timestamptz', { name: 'acknowledged_at', nullable: true }) acknowledgedAt!: Date | null;

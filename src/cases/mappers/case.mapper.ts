@@ -12,6 +12,7 @@ export function toCaseModel(row: CaseEntity): CaseModel {
     assignee: row.assignee,
     resolution: row.resolution,
     tags: row.tags,
+    recommendations: row.recommendations,
     mergedInto: row.mergedInto,
     detectedAt: row.detectedAt,
     acknowledgedAt: row.acknowledgedAt,

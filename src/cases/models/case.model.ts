@@ -41,6 +41,7 @@ export class CaseModel {
   @Field(() => String, { nullable: true }) assignee!: string | null;
   @Field(() => CaseResolutionEnum, { nullable: true }) resolution!: CaseResolution | null;
   @Field(() => [String]) tags!: string[];
+  @Field(() => String, { nullable: true }) recommendations!: string | null;
   @Field(() => ID, { nullable: true, description: 'Set when this case was merged into another.' })
   mergedInto!: string | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) detectedAt!: Date | null;

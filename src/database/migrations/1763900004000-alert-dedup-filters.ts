@@ -20,9 +20,12 @@ export class AlertDedupFilters1763900004000 implements MigrationInterface {
     await q.query(
       `ALTER TABLE tenants ADD COLUMN dedup jsonb NOT NULL DEFAULT '{"windowMinutes": 1440, "sources": {}}'`,
     );
+    // The analyst's advice to the client, carried into the incident report.
+    await q.query(`ALTER TABLE cases ADD COLUMN recommendations text`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE cases DROP COLUMN recommendations`);
     await q.query(`ALTER TABLE tenants DROP COLUMN dedup`);
     for (const idx of [
       'alerts_techniques_idx',
