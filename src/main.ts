@@ -73,6 +73,8 @@ async function main(): Promise<void> {
   }
   if (infra.temporalUiUrl) say(`[cordon] Temporal UI: ${infra.temporalUiUrl}`);
   if (boot.newAdminKey) say(`[cordon] admin API key (shown once, keep it safe): ${boot.newAdminKey}`);
+  // A key the operator chose is theirs already: it does not belong in logs.
+  if (boot.adoptedBootstrapKey) say('[cordon] admin API key: the one set in CORDON_BOOTSTRAP_API_KEY');
 
   let stopping = false;
   const stop = async (signal: string) => {

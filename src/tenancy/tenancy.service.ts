@@ -7,8 +7,10 @@ import { AppError } from '../common/errors/app-error';
 
 export interface BootstrapResult {
   tenantId: string;
-  /** Present only when a key was created now (first start): it is shown once. */
+  /** Present only when a key was generated now (first start): it is shown once. */
   newAdminKey: string | null;
+  /** CORDON_BOOTSTRAP_API_KEY was adopted now; its value is the operator's and is not echoed. */
+  adoptedBootstrapKey: boolean;
 }
 
 @Injectable()
@@ -39,7 +41,7 @@ export class TenancyService {
           providerAdmin: true,
           secret: wanted,
         });
-        return { tenantId: tenant.id, newAdminKey: fresh ? wanted : null };
+        return { tenantId: tenant.id, newAdminKey: null, adoptedBootstrapKey: true };
       }
       if (fresh) {
         const { secret } = await this.apiKeys.create(em, {
@@ -48,9 +50,9 @@ export class TenancyService {
           role: 'admin',
           providerAdmin: true,
         });
-        return { tenantId: tenant.id, newAdminKey: secret };
+        return { tenantId: tenant.id, newAdminKey: secret, adoptedBootstrapKey: false };
       }
-      return { tenantId: tenant.id, newAdminKey: null };
+      return { tenantId: tenant.id, newAdminKey: null, adoptedBootstrapKey: false };
     });
   }
 
