@@ -1,4 +1,4 @@
-import { dedupeObservables, normaliseObservable } from './observables';
+import { dedupeObservables, hashAlgorithm, normaliseObservable } from './observables';
 
 describe('normaliseObservable', () => {
   it.each([
@@ -11,6 +11,13 @@ describe('normaliseObservable', () => {
     ['USER', 'CORP\\Alice', 'CORP\\Alice'],
   ] as const)('%s %s → %s', (type, raw, expected) => {
     expect(normaliseObservable(type, raw)).toBe(expected);
+  });
+
+  it('tells a hash algorithm by length', () => {
+    expect(hashAlgorithm('d41d8cd98f00b204e9800998ecf8427e')).toBe('MD5');
+    expect(hashAlgorithm('da39a3ee5e6b4b0d3255bfef95601890afd80709')).toBe('SHA1');
+    expect(hashAlgorithm('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')).toBe('SHA256');
+    expect(hashAlgorithm('not-a-hash')).toBeNull();
   });
 
   it('drops repeats after normalisation', () => {

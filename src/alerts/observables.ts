@@ -54,6 +54,23 @@ function canonicalUrl(value: string): string {
   }
 }
 
+/** A file hash's algorithm, told by its length (hex digits): MD5, SHA-1, SHA-256 or SHA-512. */
+export function hashAlgorithm(value: string): 'MD5' | 'SHA1' | 'SHA256' | 'SHA512' | null {
+  if (!/^[0-9a-f]+$/i.test(value)) return null;
+  switch (value.length) {
+    case 32:
+      return 'MD5';
+    case 40:
+      return 'SHA1';
+    case 64:
+      return 'SHA256';
+    case 128:
+      return 'SHA512';
+    default:
+      return null;
+  }
+}
+
 /** Removes repeats within one alert (after normalisation). */
 export function dedupeObservables<T extends { type: ObservableType; value: string }>(items: T[]): T[] {
   const seen = new Set<string>();

@@ -1,5 +1,6 @@
 import type { AlertEntity } from '../entities/alert.entity';
 import type { AlertModel } from '../models/alert.model';
+import { hashAlgorithm } from '../observables';
 
 export function toAlertModel(row: AlertEntity): AlertModel {
   return {
@@ -13,7 +14,11 @@ export function toAlertModel(row: AlertEntity): AlertModel {
     rule: row.rule,
     techniques: row.techniques,
     observables: (row.observables ?? [])
-      .map((o) => ({ type: o.type, value: o.value }))
+      .map((o) => ({
+        type: o.type,
+        value: o.value,
+        hashAlgorithm: o.type === 'FILE_HASH' ? hashAlgorithm(o.value) : null,
+      }))
       .sort((a, b) => a.type.localeCompare(b.type) || a.value.localeCompare(b.value)),
     caseId: row.caseId,
     fingerprint: row.fingerprint,

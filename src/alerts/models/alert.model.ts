@@ -9,6 +9,11 @@ import type { AlertStatus as AlertStatusName } from '../alert-status';
 export class ObservableModel {
   @Field(() => ObservableType) type!: ObservableTypeName;
   @Field() value!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'For FILE_HASH: MD5, SHA1, SHA256 or SHA512, by length.',
+  })
+  hashAlgorithm!: string | null;
 }
 
 @ObjectType('Alert')
