@@ -1,21 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { crowdstrikeNormaliser } from './crowdstrike.normaliser';
-import { NormaliseError } from './normaliser.types';
+import { errorOf, fixtureLoader } from './testing';
 
-const FIXTURES = join(__dirname, '../../../test/fixtures/alerts/crowdstrike');
-const fixture = (name: string): any => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
+const fixture = fixtureLoader('crowdstrike');
 const normalise = (payload: unknown) => crowdstrikeNormaliser.normalise(payload);
-
-function errorOf(fn: () => unknown): NormaliseError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof NormaliseError) return error;
-    throw error;
-  }
-  throw new Error('expected a NormaliseError');
-}
 
 describe('crowdstrikeNormaliser', () => {
   it('reads an Alerts API v2 resource', () => {

@@ -1,21 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { defenderNormaliser } from './defender.normaliser';
-import { NormaliseError } from './normaliser.types';
+import { errorOf, fixtureLoader } from './testing';
 
-const FIXTURES = join(__dirname, '../../../test/fixtures/alerts/defender');
-const fixture = (name: string): any => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
+const fixture = fixtureLoader('defender');
 const normalise = (payload: unknown) => defenderNormaliser.normalise(payload);
-
-function errorOf(fn: () => unknown): NormaliseError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof NormaliseError) return error;
-    throw error;
-  }
-  throw new Error('expected a NormaliseError');
-}
 
 describe('defenderNormaliser', () => {
   it('reads a Graph security alert (alerts_v2) and its evidence', () => {

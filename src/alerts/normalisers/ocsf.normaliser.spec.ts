@@ -1,21 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { NormaliseError } from './normaliser.types';
 import { ocsfNormaliser } from './ocsf.normaliser';
+import { errorOf, fixtureLoader } from './testing';
 
-const FIXTURES = join(__dirname, '../../../test/fixtures/alerts/ocsf');
-const fixture = (name: string): any => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
+const fixture = fixtureLoader('ocsf');
 const normalise = (payload: unknown) => ocsfNormaliser.normalise(payload);
-
-function errorOf(fn: () => unknown): NormaliseError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof NormaliseError) return error;
-    throw error;
-  }
-  throw new Error('expected a NormaliseError');
-}
 
 describe('ocsfNormaliser', () => {
   it('reads a Detection Finding (class_uid 2004)', () => {

@@ -1,21 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { NormaliseError } from './normaliser.types';
 import { sentineloneNormaliser } from './sentinelone.normaliser';
+import { errorOf, fixtureLoader } from './testing';
 
-const FIXTURES = join(__dirname, '../../../test/fixtures/alerts/sentinelone');
-const fixture = (name: string): any => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
+const fixture = fixtureLoader('sentinelone');
 const normalise = (payload: unknown) => sentineloneNormaliser.normalise(payload);
-
-function errorOf(fn: () => unknown): NormaliseError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof NormaliseError) return error;
-    throw error;
-  }
-  throw new Error('expected a NormaliseError');
-}
 
 describe('sentineloneNormaliser', () => {
   it('reads one threat', () => {
