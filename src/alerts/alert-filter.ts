@@ -1,4 +1,5 @@
 import type { SelectQueryBuilder } from 'typeorm';
+import { escapeLike } from '../database/sql';
 import { SEVERITIES, severityRank, type Severity } from './severity';
 import type { AlertStatus } from './alert-status';
 import type { ObservableType } from './observable-type';
@@ -51,7 +52,7 @@ export function applyAlertFilter(qb: SelectQueryBuilder<AlertEntity>, f: AlertFi
   }
   if (f.text) {
     qb.andWhere(`(a.title ILIKE :text ESCAPE '\\' OR a.description ILIKE :text ESCAPE '\\')`, {
-      text: `%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+      text: `%${escapeLike(f.text)}%`,
     });
   }
 }

@@ -25,8 +25,7 @@ import {
   latestByFingerprint,
   lockFingerprints,
 } from './ingest/alert-batch-writer';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/ids';
 
 @Injectable()
 export class AlertsService {
@@ -122,7 +121,7 @@ export class AlertsService {
   }
 
   async get(tenantId: string, id: string): Promise<AlertModel> {
-    const row = UUID.test(id)
+    const row = isUuid(id)
       ? await this.db.run(tenantId, (em) =>
           em.findOne(AlertEntity, { where: { tenantId, id }, relations: { observables: true } }),
         )
@@ -194,7 +193,7 @@ export class AlertsService {
   }
 
   async setStatus(tenantId: string, id: string, status: AlertStatus): Promise<AlertModel> {
-    const row = UUID.test(id)
+    const row = isUuid(id)
       ? await this.db.run(tenantId, async (em) => {
           const found = await em.findOne(AlertEntity, { where: { tenantId, id } });
           if (!found) return null;

@@ -13,8 +13,7 @@ import { ApprovalsException } from './approvals.exception';
 import { toApprovalModel } from './mappers/approval.mapper';
 import type { ApprovalModel } from './models/approval.model';
 import type { ApprovalFilter, DecideApprovalInput } from './dto/approval.inputs';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/ids';
 
 @Injectable()
 export class ApprovalsService {
@@ -103,7 +102,7 @@ export class ApprovalsService {
   }
 
   private async find(tenantId: string, id: string): Promise<ApprovalEntity> {
-    const row = UUID.test(id)
+    const row = isUuid(id)
       ? await this.db.run(tenantId, (em) =>
           em.findOne(ApprovalEntity, { where: { tenantId, id }, relations: { decisions: true } }),
         )

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const PREFIX_LENGTH = 12;
 
@@ -13,10 +13,4 @@ export function hashApiKey(secret: string): string {
 
 export function apiKeyPrefix(secret: string): string {
   return secret.slice(0, PREFIX_LENGTH);
-}
-
-export function hashesEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  return x.length === y.length && timingSafeEqual(x, y);
 }

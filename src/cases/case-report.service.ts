@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../database/tenant-db';
 import { CasesException } from './cases.exception';
 import { renderCaseReport, type ReportData } from './case-report.markdown';
+import { isUuid } from '../common/ids';
 
 /**
  * The incident report an MDR client receives for a case: gathered in one read-only transaction
@@ -12,7 +13,7 @@ export class CaseReportService {
   constructor(private readonly db: TenantDb) {}
 
   async report(tenantId: string, caseId: string): Promise<string> {
-    if (!/^[0-9a-f-]{36}$/i.test(caseId)) throw CasesException.notFound(caseId);
+    if (!isUuid(caseId)) throw CasesException.notFound(caseId);
     const data = await this.db.run(tenantId, async (em): Promise<ReportData | null> => {
       const [kase] = await em.query<ReportData['case'][]>(
         `SELECT id, number, title, severity, status, resolution, assignee, tags, recommendations,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
 import { CaseEventsPublisher } from './case-events.publisher';
-import { returning } from '../database/sql';
+import { escapeLike, returning } from '../database/sql';
 import { decodeCursor, toConnection, type Connection } from '../common/graphql/pagination';
 import type { Severity } from '../alerts/severity';
 import { CaseEntity } from './entities/case.entity';
@@ -13,8 +13,7 @@ import { CasesException } from './cases.exception';
 import { recordCaseEvent } from './case-timeline';
 import { toCaseModel } from './mappers/case.mapper';
 import type { CaseModel } from './models/case.model';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/ids';
 
 export interface CaseListFilter {
   status?: CaseStatus;
@@ -69,7 +68,7 @@ export class CasesService {
   }
 
   async get(tenantId: string, id: string): Promise<CaseEntity> {
-    const row = UUID.test(id)
+    const row = isUuid(id)
       ? await this.db.run(tenantId, (em) => em.findOne(CaseEntity, { where: { tenantId, id } }))
       : null;
     if (!row) throw CasesException.notFound(id);
@@ -120,7 +119,7 @@ export class CasesService {
 
 /** Reads a case for update: concurrent changes to one case are serialised. */
 export async function lockCase(em: EntityManager, tenantId: string, id: string): Promise<CaseEntity> {
-  const row = UUID.test(id)
+  const row = isUuid(id)
     ? await em.findOne(CaseEntity, { where: { tenantId, id }, lock: { mode: 'pessimistic_write' } })
     : null;
   if (!row) throw CasesException.notFound(id);
@@ -146,8 +145,4 @@ export async function applyStatus(
     actor,
     data: { from, to },
   });
-}
-
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -10,3 +10,8 @@ export async function returning<T>(em: EntityManager, sql: string, params: unkno
     return raw[0] as T[];
   return raw as T[];
 }
+
+/** Escapes LIKE's wildcards so user text matches literally (use with ESCAPE '\\'). */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -10,6 +10,7 @@ import { IntegrationsService } from './integrations.service';
 import { IntegrationsException } from './integrations.exception';
 import { SecretBox } from './secret-box';
 import { checkConnectionInput } from './connection-input';
+import { isUuid } from '../common/ids';
 
 export const SECRET_BOX = Symbol('SECRET_BOX');
 
@@ -189,6 +190,6 @@ async function findConnection(
   tenantId: string,
   id: string,
 ): Promise<ConnectionEntity | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   return em.findOne(ConnectionEntity, { where: { tenantId, id } });
 }

@@ -16,6 +16,7 @@ import { formatProblems, parsePlaybook } from './playbook-parser';
 export class PlaybooksService {
   private readonly logger = new Logger(PlaybooksService.name);
   private active: PlaybookVersionEntity[] = [];
+  private readonly byId = new Map<string, PlaybookVersionEntity>();
 
   constructor(private readonly db: TenantDb) {}
 
@@ -81,7 +82,14 @@ export class PlaybooksService {
     return matches;
   }
 
+  /** A version by id. Versions are immutable, so each is read from the database at most once. */
   async version(versionId: string): Promise<PlaybookVersionEntity> {
-    return this.db.system((em) => em.findOneOrFail(PlaybookVersionEntity, { where: { id: versionId } }));
+    const known = this.active.find((v) => v.id === versionId) ?? this.byId.get(versionId);
+    if (known) return known;
+    const row = await this.db.system((em) =>
+      em.findOneOrFail(PlaybookVersionEntity, { where: { id: versionId } }),
+    );
+    this.byId.set(row.id, row);
+    return row;
   }
 }

@@ -22,16 +22,6 @@ export class RunsProjection {
     );
   }
 
-  async setRunStatus(tenantId: string, runId: string, status: 'RUNNING' | 'WAITING'): Promise<void> {
-    await this.db.run(tenantId, (em) =>
-      em.query(
-        `UPDATE playbook_runs SET status = $3, updated_at = now()
-         WHERE tenant_id = $1 AND id = $2 AND status IN ('QUEUED', 'RUNNING', 'WAITING')`,
-        [tenantId, runId, status],
-      ),
-    );
-  }
-
   async finish(
     tenantId: string,
     runId: string,

@@ -11,8 +11,7 @@ import { StepRunEntity } from './entities/step-run.entity';
 import type { RunStatus } from './run-status';
 import { toRunModel } from './mappers/run.mapper';
 import type { PlaybookRunModel } from './models/playbook-run.model';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/ids';
 
 export interface AlertSnapshot {
   id: string;
@@ -112,7 +111,7 @@ export class RunsService {
   }
 
   async get(tenantId: string, id: string): Promise<PlaybookRunModel> {
-    const found = UUID.test(id)
+    const found = isUuid(id)
       ? await this.db.run(tenantId, async (em) => {
           const run = await em.findOne(PlaybookRunEntity, { where: { tenantId, id } });
           if (!run) return null;

@@ -4,6 +4,7 @@ import { TenantDb } from '../database/tenant-db';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { TenantEntity } from './entities/tenant.entity';
 import { AppError } from '../common/errors/app-error';
+import { isUuid } from '../common/ids';
 
 export interface BootstrapResult {
   tenantId: string;
@@ -65,7 +66,7 @@ export class TenancyService {
   }
 
   async exists(id: string): Promise<boolean> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+    if (!isUuid(id)) return false;
     return this.db.system(async (em) => (await em.count(TenantEntity, { where: { id } })) > 0);
   }
 }

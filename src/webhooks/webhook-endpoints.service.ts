@@ -11,8 +11,7 @@ import { toWebhookEndpointModel } from './mappers/webhook-endpoint.mapper';
 import type { WebhookEndpointModel } from './models/webhook-endpoint.model';
 import { WebhooksException } from './webhooks.exception';
 import { generateWebhookSecret, verifyWebhookSignature } from './webhook-signature';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/ids';
 
 /** Verified against when there is no usable endpoint, so a miss costs what a hit costs. */
 const DECOY_SECRET = generateWebhookSecret();
@@ -142,7 +141,7 @@ export class WebhookEndpointsService {
   }): Promise<WebhookEndpointEntity> {
     const id = args.endpointId?.trim();
     const row =
-      id && UUID.test(id)
+      id && isUuid(id)
         ? await this.db.system((em) =>
             em.findOne(WebhookEndpointEntity, { where: { id, revokedAt: IsNull() } }),
           )
