@@ -2,7 +2,7 @@ import type { IntegrationDefinition } from '../../src/integrations/kit/integrati
 import { containHost } from './actions/contain-host.action';
 import { findHost } from './actions/find-host.action';
 import { liftContainment } from './actions/lift-containment.action';
-import { createFalconFake } from './fake/falcon.fake';
+import { createFalconFake, FALCON_FAKE_CLIENT_ID, FALCON_FAKE_CLIENT_SECRET } from './fake/falcon.fake';
 import { healthCheck } from './health-check';
 import { manifest } from './manifest';
 
@@ -16,6 +16,11 @@ export const falcon: IntegrationDefinition = {
   },
   healthCheck,
   createFake: (options?: Record<string, unknown>) => createFalconFake(options),
+  fakeConnection: (url) => ({
+    baseUrl: url,
+    settings: { baseUrl: url },
+    secrets: { clientId: FALCON_FAKE_CLIENT_ID, clientSecret: FALCON_FAKE_CLIENT_SECRET },
+  }),
 };
 
 export default falcon;

@@ -30,6 +30,7 @@ function writeIntegration(
       actions: Object.fromEntries(${JSON.stringify(actions)}.map((n) => [n, action(n)])),
       healthCheck: async () => undefined,
       createFake: () => ({}),
+      fakeConnection: () => ({ baseUrl: '', settings: {}, secrets: {} }),
     };
     ${patch.style === 'module' ? 'module.exports = definition;' : 'exports.default = definition;'}
   `;

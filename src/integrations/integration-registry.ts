@@ -124,4 +124,5 @@ function validate(folder: string, value: unknown): asserts value is IntegrationD
   }
   if (typeof def.healthCheck !== 'function') fail('has no healthCheck()');
   if (typeof def.createFake !== 'function') fail('has no createFake()');
+  if (typeof def.fakeConnection !== 'function') fail('has no fakeConnection()');
 }

@@ -110,13 +110,18 @@ export class FalconDeviceStore {
     return snapshot;
   }
 
-  /** Applies a containment action; the last write wins, as at Falcon. */
-  act(id: string, action: 'contain' | 'lift_containment'): void {
+  /**
+   * Applies a containment action; the last write wins, as at Falcon. Returns whether it changed
+   * anything (a contain on a host already contained or on its way there is a no-op).
+   */
+  act(id: string, action: 'contain' | 'lift_containment'): boolean {
     const device = this.byId.get(id);
-    if (!device) return;
-    if (action === 'contain' && device.status !== 'contained') device.status = 'containment_pending';
-    if (action === 'lift_containment' && device.status !== 'normal')
-      device.status = 'lift_containment_pending';
+    if (!device) return false;
+    const target = action === 'contain' ? 'containment_pending' : 'lift_containment_pending';
+    const settled = action === 'contain' ? 'contained' : 'normal';
+    if (device.status === target || device.status === settled) return false;
+    device.status = target;
+    return true;
   }
 }
 

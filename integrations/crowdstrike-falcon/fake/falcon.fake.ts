@@ -102,18 +102,26 @@ export class FalconFake extends RecordingFakeServer {
     return this.devices.add(input);
   }
 
-  /** The next `times` matching calls get 429 with `X-Ratelimit-Retryafter` = now + `retryAfterSeconds` (epoch s). */
+  /** The next `times` matching calls get Falcon's 429 (see `rateLimitFault`). */
   rateLimitNext(
     options: { times?: number; retryAfterSeconds?: number; match?: FaultSpec['match'] } = {},
   ): void {
-    const at = Math.ceil(this.now() / 1000) + (options.retryAfterSeconds ?? 1);
-    const fault: FaultSpec = {
+    const fault = { ...this.rateLimitFault(options.retryAfterSeconds ?? 1), match: options.match };
+    this.injectFaults(Array.from({ length: options.times ?? 1 }, () => ({ ...fault })));
+  }
+
+  /** Falcon's 429 says when to come back as an epoch time in `X-Ratelimit-Retryafter`. */
+  override rateLimitFault(retryAfterSeconds: number): FaultSpec {
+    const at = Math.ceil(this.now() / 1000) + retryAfterSeconds;
+    return {
       status: 429,
       headers: { 'X-Ratelimit-Retryafter': String(at) },
       body: envelope([], { errors: [{ code: 429, message: 'API rate limit exceeded.' }] }),
-      match: options.match,
     };
-    this.injectFaults(Array.from({ length: options.times ?? 1 }, () => ({ ...fault })));
+  }
+
+  override expireTokens(): void {
+    this.tokens.clear();
   }
 
   private issueToken(req: FakeRequest): FakeResponse {
@@ -177,7 +185,9 @@ export class FalconFake extends RecordingFakeServer {
       .filter((id) => !known.includes(id))
       .map((id) => ({ code: 404, message: `Device not found: ${id}` }));
     for (const id of known) {
-      if (action === 'contain' || action === 'lift_containment') this.devices.act(id, action);
+      if (action !== 'contain' && action !== 'lift_containment') continue;
+      if (this.devices.act(id, action))
+        this.recordEffect(action === 'contain' ? 'edr.isolate_host' : 'edr.release_host', id);
     }
     const resources = known.map((id) => ({ id, path: `/devices/entities/devices/v2?ids=${id}` }));
     return { status: known.length ? 202 : 404, body: envelope(resources, { errors }) };

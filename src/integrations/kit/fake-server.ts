@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FakeVendorServer, RecordedCall } from './integration.types';
+import type { FakeEffect, FakeVendorServer, FaultSpec, RecordedCall } from './integration.types';
+
+export type { FaultSpec } from './integration.types';
 
 export interface FakeRequest {
   method: string;
@@ -23,14 +25,6 @@ export interface FakeResponse {
 
 export type FakeHandler = (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;
 
-export interface FaultSpec {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-  /** Hold the response this long first (to provoke client timeouts). */
-  delayMs?: number;
-  match?: { method?: string; pathPrefix?: string };
-}
 
 export interface RecordingFakeOptions {
   /** Headers added to every response, injected faults included (rate-limit headers, say). */
@@ -49,11 +43,12 @@ interface Route {
 /**
  * A small real HTTP server for vendor fakes: a route table, a record of every vendor call, and
  * fault injection. Paths under `/__` are the fake's own controls and are never recorded:
- * `GET|DELETE /__calls`, `POST|DELETE /__faults`.
+ * `GET|DELETE /__calls`, `GET /__effects`, `POST|DELETE /__faults`, `POST /__expire-tokens`.
  */
 export class RecordingFakeServer implements FakeVendorServer {
   private readonly routes: Route[] = [];
   private readonly recorded: RecordedCall[] = [];
+  private readonly recordedEffects: FakeEffect[] = [];
   private faults: FaultSpec[] = [];
   private server: Server | undefined;
   private baseUrl: string | undefined;
@@ -62,6 +57,12 @@ export class RecordingFakeServer implements FakeVendorServer {
     this.route('GET', '/__calls', () => ({ status: 200, body: this.recorded }));
     this.route('DELETE', '/__calls', () => {
       this.resetCalls();
+      return { status: 204 };
+    });
+    this.route('GET', '/__effects', () => ({ status: 200, body: this.recordedEffects }));
+    this.route('POST', '/__expire-tokens', () => {
+      if (!this.expireTokens) return { status: 404, body: this.errorBody(404, 'this vendor has no tokens') };
+      this.expireTokens();
       return { status: 204 };
     });
     this.route('POST', '/__faults', (req) => {
@@ -112,6 +113,27 @@ export class RecordingFakeServer implements FakeVendorServer {
   resetCalls(): void {
     this.recorded.length = 0;
   }
+
+  get effects(): readonly FakeEffect[] {
+    return this.recordedEffects;
+  }
+
+  /** Vendor fakes call this when a request really changed state (not for a no-op repeat). */
+  protected recordEffect(capability: string, target: string): void {
+    this.recordedEffects.push({ capability, target });
+  }
+
+  /** A plain 429 with `Retry-After`; vendors whose throttling looks different override it. */
+  rateLimitFault(retryAfterSeconds: number): FaultSpec {
+    return {
+      status: 429,
+      headers: { 'retry-after': String(retryAfterSeconds) },
+      body: this.errorBody(429, 'rate limit exceeded'),
+    };
+  }
+
+  /** Fakes whose vendor issues expiring tokens implement this. */
+  expireTokens?(): void;
 
   async start(port = 0): Promise<string> {
     if (this.baseUrl) return this.baseUrl;

@@ -75,6 +75,40 @@ export interface FakeVendorServer {
   readonly url: string;
   readonly calls: readonly RecordedCall[];
   resetCalls(): void;
+  /**
+   * State changes the fake made, in vendor-neutral terms: the conformance suite counts these to
+   * prove a retried or repeated containment acted exactly once, whatever the vendor's API.
+   */
+  readonly effects: readonly FakeEffect[];
+  /** Queues faults; each is served once, in order, to the next request it matches. */
+  injectFaults(faults: FaultSpec[]): void;
+  /** The vendor's own "slow down" answer (status, headers, body) asking for this many seconds. */
+  rateLimitFault(retryAfterSeconds: number): FaultSpec;
+  /** Invalidates every token issued so far (vendors with expiring tokens only). */
+  expireTokens?(): void;
+}
+
+export interface FakeEffect {
+  /** The capability whose effect this is, e.g. "edr.isolate_host". */
+  capability: string;
+  /** What it acted on: host id, user id, IP, message id, channel… */
+  target: string;
+}
+
+export interface FaultSpec {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Hold the response this long first (to provoke client timeouts). */
+  delayMs?: number;
+  match?: { method?: string; pathPrefix?: string };
+}
+
+/** Where and how to reach a fake: what `upsertConnection` would hold for it. */
+export interface FakeConnection {
+  baseUrl: string;
+  settings: Record<string, unknown>;
+  secrets: Record<string, string>;
 }
 
 export interface RecordedCall {
@@ -90,6 +124,11 @@ export interface IntegrationDefinition {
   actions: Record<string, IntegrationAction<any, any>>;
   /** Proves the connection's URL and credentials work; throws a VendorError otherwise. */
   healthCheck(ctx: ActionContext): Promise<void>;
-  /** A local server that speaks the vendor's documented API, for tests, dry runs and `npm run fake`. */
+  /**
+   * A local server that speaks the vendor's documented API, for tests, dry runs and `npm run fake`.
+   * With no options it accepts `fakeConnection`'s credentials and holds the conformance fixtures.
+   */
   createFake(options?: Record<string, unknown>): FakeVendorServer;
+  /** The connection (settings and secrets) the default fake at `url` accepts. */
+  fakeConnection(url: string): FakeConnection;
 }
