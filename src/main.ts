@@ -11,12 +11,13 @@ import { runMigrations } from './database/data-source';
 import { TenancyService } from './tenancy/tenancy.service';
 import { PlaybooksService } from './playbooks/playbooks.service';
 import { AppErrorFilter } from './common/errors/app-error.filter';
+import { bodyParserErrorHandler } from './common/errors/body-parser-error.handler';
 import { installTemporalLogging } from './bootstrap/temporal-logging';
 import { webhookBodyParser } from './webhooks/webhook-body.parser';
 import { WEBHOOKS_PATH } from './webhooks/webhook-contract';
 
 /** Up to 1,000 alerts per batch with their raw payloads; bigger bodies are refused before parsing. */
-const BODY_LIMIT = '16mb';
+const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -61,7 +62,9 @@ async function main(): Promise<void> {
     const http = app as NestExpressApplication;
     // Webhooks are verified over their exact bytes: a raw parser (2 MB) takes them before JSON does.
     http.use(WEBHOOKS_PATH, webhookBodyParser());
-    http.useBodyParser('json', { limit: BODY_LIMIT });
+    http.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
+    // Right behind the parser, so a refused body answers a clear 413/400 in the API's shape.
+    http.use(bodyParserErrorHandler(BODY_LIMIT_BYTES));
     http.useGlobalPipes(createValidationPipe());
     http.useGlobalFilters(new AppErrorFilter());
     await http.listen(config.port, config.host);

@@ -1,7 +1,7 @@
 import { createFalconFake } from '../integrations/crowdstrike-falcon/fake/falcon.fake';
 import type { FakeVendorServer } from '../src/integrations/kit/integration.types';
 import { startCordon, testDatabase, type CordonProcess } from './support/cordon-process';
-import { errorCodes, eventually, graphqlClient } from './support/graphql-client';
+import { errorCodes, eventually, graphqlClient, postRaw } from './support/graphql-client';
 
 /**
  * The walking skeleton end to end, on the built server with a real Temporal dev server and a
@@ -246,6 +246,56 @@ describe('contain-host: alert in, approved containment out', () => {
       const res = await gql(INGEST, { input: [valid, bad] }, ADMIN_KEY);
       expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
       expect(res.errors![0].message).toContain(field);
+      expect(await count()).toBe(before);
+    });
+
+    it('refuses a 5,000-item batch with BAD_USER_INPUT naming limit and count, writing nothing', async () => {
+      const before = await count();
+      const batch = Array.from({ length: 5000 }, (_, i) => ({ ...valid, sourceRef: `batch-${i}` }));
+      const res = await gql(INGEST, { input: batch }, ADMIN_KEY);
+      expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
+      expect(res.errors![0].message).toBe('input: at most 1000 items per call, got 5000');
+      expect(await count()).toBe(before);
+    });
+
+    it('refuses a 10 MB raw payload with BAD_USER_INPUT naming raw, writing nothing', async () => {
+      const before = await count();
+      // An object like a verbose EDR export: 10,240 events of just over 1 KB, under the 16 MB body limit.
+      const raw = {
+        events: Array.from({ length: 10 * 1024 }, (_, i) => ({ seq: i, data: 'x'.repeat(1024) })),
+      };
+      expect(JSON.stringify(raw).length).toBeGreaterThan(10 * 1024 * 1024);
+      const res = await gql(INGEST, { input: [valid, { ...valid, raw }] }, ADMIN_KEY);
+      expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
+      expect(res.errors![0].message).toContain('raw must be at most 262144 bytes of JSON');
+      expect(res.errors![0].extensions!.fields).toEqual([expect.stringMatching(/raw$/)]);
+      expect(await count()).toBe(before);
+    });
+
+    it('refuses a body over the 16 MB limit with a JSON 413 naming the limit, writing nothing', async () => {
+      const before = await count();
+      const raw = { blob: 'x'.repeat(17 * 1024 * 1024) };
+      const res = await postRaw(
+        cordon.graphqlUrl,
+        JSON.stringify({ query: INGEST, variables: { input: [{ ...valid, raw }] } }),
+        ADMIN_KEY,
+      );
+      expect(res.status).toBe(413);
+      expect(res.contentType).toMatch(/^application\/json/);
+      expect(res.body).toEqual({
+        errors: [{ message: 'body: larger than the 16 MB limit', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+      });
+      expect(await count()).toBe(before);
+    });
+
+    it('refuses a malformed JSON body with a JSON 400, writing nothing', async () => {
+      const before = await count();
+      const whole = JSON.stringify({ query: INGEST, variables: { input: [valid] } });
+      const res = await postRaw(cordon.graphqlUrl, whole.slice(0, -10), ADMIN_KEY);
+      expect(res.status).toBe(400);
+      expect(res.contentType).toMatch(/^application\/json/);
+      expect(errorCodes(res.body)).toEqual(['BAD_USER_INPUT']);
+      expect(res.body.errors![0].message).toMatch(/^body: not valid JSON \(.+\)$/);
       expect(await count()).toBe(before);
     });
 

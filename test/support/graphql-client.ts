@@ -22,6 +22,30 @@ export function graphqlClient(url: string) {
   };
 }
 
+/**
+ * Posts a body as given (malformed, oversized) to the GraphQL endpoint and returns the HTTP
+ * status with the parsed answer: what a client sees when its request never reaches GraphQL.
+ */
+export async function postRaw(
+  url: string,
+  body: string,
+  apiKey?: string,
+): Promise<{ status: number; contentType: string | null; body: GraphqlResult<unknown> }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+    },
+    body,
+  });
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    body: (await res.json()) as GraphqlResult<unknown>,
+  };
+}
+
 /** Polls until `probe` returns a value (not undefined), or fails with the last value seen. */
 export async function eventually<T>(
   probe: () => Promise<T | undefined>,
