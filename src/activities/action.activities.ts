@@ -1,18 +1,18 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { AppError } from '../common/errors/app-error';
-import type { CasesService } from '../cases/cases.service';
 import type { ConnectionsService } from '../integrations/connections.service';
 import { HttpClient } from '../integrations/kit/http-client';
 import { VendorError } from '../integrations/kit/vendor-error';
 import type { RunsProjection } from '../runs/runs-projection.service';
 import type { ActionActivities } from '../workflows/activity-contract';
 import type { StepFailureInfo } from '../workflows/run-input';
-import { createBuiltinActions } from './builtin-actions';
+import { createBuiltinActions, type BuiltinAction, type BuiltinDeps } from './builtin-actions';
+import type { DryRunFakes } from './dry-run-fakes';
 
-export interface ActionDeps {
+export interface ActionDeps extends BuiltinDeps {
   connections: ConnectionsService;
-  cases: CasesService;
   projection: RunsProjection;
+  dryRunFakes: DryRunFakes;
 }
 
 /**
@@ -21,7 +21,7 @@ export interface ActionDeps {
  * or not, and the vendor's own words.
  */
 export function createActionActivities(deps: ActionDeps): ActionActivities {
-  const builtins = createBuiltinActions({ cases: deps.cases });
+  const builtins: Record<string, BuiltinAction | undefined> = createBuiltinActions(deps);
   // One client per connection version: keeps its circuit breaker, concurrency limit and token.
   const clients = new Map<string, HttpClient>();
 
@@ -44,21 +44,27 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
       const ctx = Context.current();
       const attempt = ctx.info.attempt;
       const { tenantId, runId, stepId } = args;
-      await deps.projection.stepAttempt(tenantId, {
+      const kind = args.kind ?? 'action';
+      const { completedOutput } = await deps.projection.stepAttempt(tenantId, {
         runId,
         stepId,
-        kind: 'action',
+        kind,
         action: args.action,
         input: args.input,
         attempt,
       });
+      if (completedOutput) return completedOutput;
       try {
         let output: Record<string, unknown>;
         const builtin = builtins[args.action];
-        if (builtin) {
+        if (builtin && args.dryRun) {
+          output = { dry_run: true, would: args.action, with: args.input };
+        } else if (builtin) {
           output = await builtin({ tenantId, runId, caseId: args.caseId, input: args.input });
         } else {
-          const resolved = await deps.connections.resolve(tenantId, args.action);
+          const resolved = args.dryRun
+            ? await dryRunTarget(deps, tenantId, args.action)
+            : await deps.connections.resolve(tenantId, args.action);
           const http = clientFor(resolved.definition.manifest.vendor, resolved.connection);
           output = await resolved.action.run(
             {
@@ -74,7 +80,7 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
         await deps.projection.recordStep(tenantId, {
           runId,
           stepId,
-          kind: 'action',
+          kind,
           action: args.action,
           status: 'SUCCEEDED',
           output,
@@ -89,6 +95,13 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
   };
 }
 
+/** The fake a dry run talks to, chosen like the real call would be (the tenant's binding first). */
+async function dryRunTarget(deps: ActionDeps, tenantId: string, action: string) {
+  const bound = await deps.connections.resolve(tenantId, action).catch(() => null);
+  const target = await deps.dryRunFakes.resolve(action, bound?.definition.manifest.id ?? null);
+  return { ...target, connection: { ...target.connection, version: 'dry-run' } };
+}
+
 function toFailure(err: unknown): { info: StepFailureInfo; error: Error } {
   if (err instanceof VendorError) {
     const info: StepFailureInfo = {
@@ -100,7 +113,8 @@ function toFailure(err: unknown): { info: StepFailureInfo; error: Error } {
     };
     const error = ApplicationFailure.create({
       message: `${err.vendor}: ${err.message}`,
-      type: 'VendorError',
+      // The vendor's code as the type, so a playbook's `retry.non_retryable` can name it.
+      type: err.code ?? 'VendorError',
       nonRetryable: !err.retryable,
       details: [info],
       nextRetryDelay: err.retryAfterMs,

@@ -1,11 +1,13 @@
 import type { ApprovalsProjection } from '../approvals/approvals-projection.service';
 import type { RunsProjection } from '../runs/runs-projection.service';
+import type { RunLauncher } from '../runs/run-launcher.service';
 import type { RunActivities } from '../workflows/activity-contract';
 
 /** Projection activities: the workflow's record of itself, written where the API can read it. */
 export function createRunActivities(deps: {
   runs: RunsProjection;
   approvals: ApprovalsProjection;
+  launcher: RunLauncher;
 }): RunActivities {
   return {
     markRunStarted: ({ tenantId, runId, temporalRunId }) =>
@@ -15,5 +17,6 @@ export function createRunActivities(deps: {
     openApproval: (args) => deps.approvals.open(args),
     recordApprovalDecision: (args) => deps.approvals.recordDecision(args),
     closeApproval: (args) => deps.approvals.close(args),
+    prepareChildRun: (args) => deps.launcher.prepareChild(args),
   };
 }

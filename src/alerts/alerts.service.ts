@@ -16,6 +16,9 @@ import { ObservableEntity } from './entities/observable.entity';
 import type { AlertInput } from './dto/alert.input';
 import { applyAlertFilter, type AlertFilter } from './alert-filter';
 import type { AlertStatus } from './alert-status';
+import type { ObservableType } from './observable-type';
+import { normaliseObservable } from './observables';
+import { recordCaseEvent } from '../cases/case-timeline';
 import { toAlertModel } from './mappers/alert.mapper';
 import type { AlertModel, IngestAlertsPayload } from './models/alert.model';
 import { planIngest, prepare } from './ingest/ingest-plan';
@@ -190,6 +193,47 @@ export class AlertsService {
         );
       });
     });
+  }
+
+  /**
+   * An observable found while working a case (a playbook's enrichment, say). Observables hang off
+   * alerts, so it joins the case's earliest alert, once; the timeline says who added it.
+   */
+  async addCaseObservable(
+    tenantId: string,
+    caseId: string,
+    observable: { type: ObservableType; value: string },
+    actor: string,
+  ): Promise<{ case_id: string; type: string; value: string; added: boolean }> {
+    const value = normaliseObservable(observable.type, observable.value);
+    const added = isUuid(caseId)
+      ? await this.db.run(tenantId, async (em) => {
+          const [first] = await em.query<{ id: string }[]>(
+            `SELECT id FROM alerts WHERE tenant_id = $1 AND case_id = $2 ORDER BY detected_at, id LIMIT 1`,
+            [tenantId, caseId],
+          );
+          if (!first) return null;
+          const inserted = await em.query<unknown[]>(
+            `INSERT INTO observables (tenant_id, alert_id, type, value)
+             SELECT $1, $2, $3, $4
+              WHERE NOT EXISTS (SELECT 1 FROM observables WHERE tenant_id = $1 AND alert_id = $2 AND type = $3 AND value = $4)
+             RETURNING id`,
+            [tenantId, first.id, observable.type, value],
+          );
+          if (inserted.length) {
+            await recordCaseEvent(em, {
+              tenantId,
+              caseId,
+              kind: 'OBSERVABLE_ADDED',
+              actor,
+              data: { type: observable.type, value, alertId: first.id },
+            });
+          }
+          return inserted.length > 0;
+        })
+      : null;
+    if (added === null) throw new AppError('NOT_FOUND', `case ${caseId} not found or has no alerts`);
+    return { case_id: caseId, type: observable.type, value, added };
   }
 
   async setStatus(tenantId: string, id: string, status: AlertStatus): Promise<AlertModel> {

@@ -178,6 +178,8 @@ function describe(e: ReportData['timeline'][number]): string {
       return `alert removed: ${cell(d.title)}`;
     case 'COMMENT':
       return `comment: ${cell(d.body)}`;
+    case 'OBSERVABLE_ADDED':
+      return `observable added: ${cell(d.type)} ${cell(d.value)}`;
     case 'PLAYBOOK_STEP':
       return `playbook step ${cell(d.stepId)} ${cell(d.status)}`;
     case 'APPROVAL_DECISION':

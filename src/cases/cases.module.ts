@@ -19,6 +19,6 @@ import { CaseReportService } from './case-report.service';
     CasesResolver,
     MetricsResolver,
   ],
-  exports: [CasesService],
+  exports: [CasesService, CaseUpdatesService],
 })
 export class CasesModule {}

@@ -16,6 +16,7 @@ import { WebhookEndpointEntity } from '../webhooks/entities/webhook-endpoint.ent
 import { InitialSchema1763900000000 } from './migrations/1763900000000-initial-schema';
 import { CaseTimeline1763900002000 } from './migrations/1763900002000-case-timeline';
 import { Webhooks1763900003000 } from './migrations/1763900003000-webhooks';
+import { RunLineage1763900006000 } from './migrations/1763900006000-run-lineage';
 import { AlertDedupFilters1763900004000 } from './migrations/1763900004000-alert-dedup-filters';
 
 // Listed, not globbed: the same list works from ts under Jest and from compiled js.
@@ -42,4 +43,5 @@ export const MIGRATIONS = [
   CaseTimeline1763900002000,
   Webhooks1763900003000,
   AlertDedupFilters1763900004000,
+  RunLineage1763900006000,
 ];

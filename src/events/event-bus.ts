@@ -24,9 +24,24 @@ export class EventBus {
     push: (e: DomainEvent) => void;
   }>();
 
+  private readonly listeners = new Set<(e: DomainEvent) => void>();
+
   publish(event: DomainEvent): void {
     for (const s of this.subscribers)
       if (s.tenantId === event.tenantId && s.types.has(event.type)) s.push(event);
+    for (const listen of this.listeners) {
+      try {
+        listen(event);
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message }, 'an event listener failed');
+      }
+    }
+  }
+
+  /** In-process reactions to every tenant's events (signalling waiting runs, say); returns an unsubscribe. */
+  listen(handler: (e: DomainEvent) => void): () => void {
+    this.listeners.add(handler);
+    return () => this.listeners.delete(handler);
   }
 
   subscriberCount(): number {

@@ -54,7 +54,7 @@ export class RunDispatcher implements OnModuleInit, BeforeApplicationShutdown {
         const run = await this.db.run(tenantId, (em) =>
           em.findOneOrFail(PlaybookRunEntity, { where: { tenantId, id } }),
         );
-        await this.start(run);
+        await this.startRun(run);
       } catch (err) {
         // Left QUEUED: the sweep retries. Ingestion has already succeeded and must say so.
         this.logger.warn(
@@ -65,9 +65,10 @@ export class RunDispatcher implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
-  private async start(run: PlaybookRunEntity): Promise<void> {
+  /** Starts a queued run's workflow; a run already started is left alone. */
+  async startRun(run: PlaybookRunEntity): Promise<void> {
     const version = await this.playbooks.version(run.playbookVersionId);
-    const stored = run.input as { event: PlaybookRunInput['event'] };
+    const stored = run.input as Pick<PlaybookRunInput, 'event' | 'inputs' | 'dryRun'>;
     const input: PlaybookRunInput = {
       runId: run.id,
       tenantId: run.tenantId,
@@ -77,6 +78,8 @@ export class RunDispatcher implements OnModuleInit, BeforeApplicationShutdown {
       event: stored.event,
       caseId: run.caseId,
       requestedBy: run.requestedBy,
+      ...(stored.inputs ? { inputs: stored.inputs } : {}),
+      ...(stored.dryRun ? { dryRun: true } : {}),
     };
     const tags = this.temporal.registeredSearchAttributes;
     const searchAttributes: Record<string, string[]> = {};
@@ -105,13 +108,15 @@ export class RunDispatcher implements OnModuleInit, BeforeApplicationShutdown {
         em
           .createQueryBuilder(PlaybookRunEntity, 'r')
           .where(`r.status = 'QUEUED'`)
+          // A child run is started by its parent's workflow, never from here.
+          .andWhere(`r.trigger <> 'playbook'`)
           .andWhere('r.created_at < :before', { before: new Date(Date.now() - STALE_AFTER_MS) })
           .orderBy('r.created_at', 'ASC')
           .take(100)
           .getMany(),
       );
       for (const run of stale) {
-        await this.start(run).catch((err: Error) =>
+        await this.startRun(run).catch((err: Error) =>
           this.logger.warn({ runId: run.id, err: err.message }, 'retry start failed'),
         );
       }

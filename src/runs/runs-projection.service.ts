@@ -37,7 +37,11 @@ export class RunsProjection {
     );
   }
 
-  /** Records the start of one attempt of a step (attempt numbers come from Temporal). */
+  /**
+   * Records the start of one attempt of a step (attempt numbers come from Temporal). Returns the
+   * output when an earlier attempt already finished the step: its completion was lost (a worker
+   * died between the vendor's answer and Temporal's), and the work must not be done twice.
+   */
   async stepAttempt(
     tenantId: string,
     args: {
@@ -49,13 +53,16 @@ export class RunsProjection {
       attempt: number;
       lastError?: StepFailureInfo;
     },
-  ): Promise<void> {
-    await this.db.run(tenantId, (em) =>
-      em.query(
+  ): Promise<{ completedOutput?: Record<string, unknown> }> {
+    const [row] = await this.db.run(tenantId, (em) =>
+      em.query<{ status: string; output: Record<string, unknown> | null }[]>(
         `INSERT INTO step_runs (tenant_id, run_id, step_id, kind, action, status, attempts, input, started_at)
          VALUES ($1, $2, $3, $4, $5, 'RUNNING', $6, $7, now())
          ON CONFLICT (run_id, step_id) DO UPDATE
-           SET attempts = GREATEST(step_runs.attempts, EXCLUDED.attempts), status = 'RUNNING', input = EXCLUDED.input, updated_at = now()`,
+           SET attempts = GREATEST(step_runs.attempts, EXCLUDED.attempts),
+               status = CASE WHEN step_runs.status = 'SUCCEEDED' THEN step_runs.status ELSE 'RUNNING' END,
+               input = EXCLUDED.input, updated_at = now()
+         RETURNING status, output`,
         [
           tenantId,
           args.runId,
@@ -67,6 +74,7 @@ export class RunsProjection {
         ],
       ),
     );
+    return row?.status === 'SUCCEEDED' && row.output ? { completedOutput: row.output } : {};
   }
 
   async stepError(tenantId: string, runId: string, stepId: string, error: StepFailureInfo): Promise<void> {

@@ -4,10 +4,21 @@ import { RunDispatcher } from './run-dispatcher';
 import { RunsProjection } from './runs-projection.service';
 import { RunsResolver } from './runs.resolver';
 import { RunsService } from './runs.service';
+import { RunLauncher } from './run-launcher.service';
+import { RunControlResolver } from './run-control.resolver';
+import { RunSignals } from './run-signals.service';
 
 @Module({
   imports: [PlaybooksModule],
-  providers: [RunsService, RunsResolver, RunDispatcher, RunsProjection],
-  exports: [RunsService, RunDispatcher, RunsProjection],
+  providers: [
+    RunsService,
+    RunsResolver,
+    RunControlResolver,
+    RunDispatcher,
+    RunsProjection,
+    RunLauncher,
+    RunSignals,
+  ],
+  exports: [RunsService, RunDispatcher, RunsProjection, RunLauncher],
 })
 export class RunsModule {}

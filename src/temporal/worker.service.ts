@@ -13,6 +13,11 @@ import { createActionActivities } from '../activities/action.activities';
 import { createRunActivities } from '../activities/run.activities';
 import { ApprovalsProjection } from '../approvals/approvals-projection.service';
 import { CasesService } from '../cases/cases.service';
+import { CaseUpdatesService } from '../cases/case-updates.service';
+import { AlertsService } from '../alerts/alerts.service';
+import { DryRunFakes } from '../activities/dry-run-fakes';
+import { IntegrationsService } from '../integrations/integrations.service';
+import { RunLauncher } from '../runs/run-launcher.service';
 import { ConnectionsService } from '../integrations/connections.service';
 import { RunsProjection } from '../runs/runs-projection.service';
 import { TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal-endpoint';
@@ -28,12 +33,17 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   private worker?: Worker;
   private running?: Promise<void>;
   private connection?: NativeConnection;
+  private dryRunFakes?: DryRunFakes;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(TEMPORAL_ENDPOINT) private readonly endpoint: TemporalEndpoint,
     private readonly connections: ConnectionsService,
     private readonly cases: CasesService,
+    private readonly caseUpdates: CaseUpdatesService,
+    private readonly alerts: AlertsService,
+    private readonly integrations: IntegrationsService,
+    private readonly launcher: RunLauncher,
     private readonly runs: RunsProjection,
     private readonly approvals: ApprovalsProjection,
   ) {}
@@ -54,11 +64,14 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       taskQueue: this.endpoint.taskQueue,
       ...workflows,
       activities: {
-        ...createRunActivities({ runs: this.runs, approvals: this.approvals }),
+        ...createRunActivities({ runs: this.runs, approvals: this.approvals, launcher: this.launcher }),
         ...createActionActivities({
           connections: this.connections,
           cases: this.cases,
+          caseUpdates: this.caseUpdates,
+          alerts: this.alerts,
           projection: this.runs,
+          dryRunFakes: (this.dryRunFakes = new DryRunFakes(this.integrations)),
         }),
       },
       maxCachedWorkflows: this.config.temporal.maxCachedWorkflows,
@@ -80,5 +93,6 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
     await this.running;
     await this.connection?.close();
+    await this.dryRunFakes?.stop();
   }
 }

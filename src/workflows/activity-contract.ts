@@ -1,4 +1,4 @@
-import type { ApproverSpec } from './playbook.types';
+import type { ApproverSpec, PlaybookDefinition } from './playbook.types';
 import type { DecideApprovalArgs, DecideApprovalResult } from './messages';
 import type { StepFailureInfo } from './run-input';
 
@@ -41,6 +41,19 @@ export interface RunActivities {
     decision: DecideApprovalArgs;
     result: DecideApprovalResult;
   }): Promise<void>;
+  /**
+   * Creates (or finds, on a retry) the run row of a child playbook and pins its version. The
+   * workflow id is derived from the parent's, so a replayed parent never starts a second child.
+   */
+  prepareChildRun(args: {
+    tenantId: string;
+    parentRunId: string;
+    parentWorkflowId: string;
+    stepId: string;
+    playbookId: string;
+    caseId: string | null;
+    requestedBy: string;
+  }): Promise<{ runId: string; workflowId: string; versionId: string; definition: PlaybookDefinition }>;
   closeApproval(args: {
     tenantId: string;
     approvalId: string;
@@ -57,9 +70,13 @@ export interface ActionActivities {
     tenantId: string;
     runId: string;
     stepId: string;
+    /** How the run's record labels the step: action (default), notify, compensate. */
+    kind?: string;
     caseId: string | null;
     action: string;
     input: Record<string, unknown>;
     idempotencyKey: string;
+    /** Send integration calls to the vendor's fake and only describe Cordon's own actions. */
+    dryRun?: boolean;
   }): Promise<Record<string, unknown>>;
 }

@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { RoleName } from './playbook.types';
 
 /**
@@ -38,3 +38,12 @@ export const REFUSAL = {
   requester: 'REQUESTER',
   alreadyDecided: 'ALREADY_DECIDED',
 } as const;
+
+/** Something happened to the run's case or alert; a `wait` step may be waiting for it. */
+export interface RunEvent {
+  event: 'case.updated' | 'alert.created';
+  /** The case (or alert) as it is after the change. */
+  data: Record<string, unknown>;
+}
+
+export const runEventSignal = defineSignal<[RunEvent]>('runEvent');

@@ -12,6 +12,27 @@ export interface PlaybookRunInput {
   caseId: string | null;
   /** Actor id of whoever (or whatever) started the run; never counts as an approver. */
   requestedBy: string;
+  /** Values given by a manual run or a parent playbook; they win over the definition's templates. */
+  inputs?: Record<string, unknown>;
+  /** Integration calls go to the vendors' fakes, Cordon's own actions are only described, approvals pass. */
+  dryRun?: boolean;
+}
+
+export interface PlaybookRunResult {
+  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  /** The definition's `outputs`, rendered when the run succeeded. */
+  outputs?: Record<string, unknown>;
+  error?: StepFailureInfo & { stepId?: string };
+  /** Dry runs only: every action the run would have called, in order. */
+  calls?: DryRunCall[];
+}
+
+export interface DryRunCall {
+  stepId: string;
+  action: string;
+  input: Record<string, unknown>;
+  output?: Record<string, unknown>;
+  error?: StepFailureInfo;
 }
 
 export interface StepRecord {

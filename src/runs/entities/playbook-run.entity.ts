@@ -13,6 +13,9 @@ export class PlaybookRunEntity {
   @Column('uuid', { name: 'case_id', nullable: true }) caseId!: string | null;
   @Column('uuid', { name: 'alert_id', nullable: true }) alertId!: string | null;
   @Column('text') trigger!: string;
+  @Column('uuid', { name: 'parent_run_id', nullable: true }) parentRunId!: string | null;
+  @Column('text', { name: 'cancel_requested_by', nullable: true }) cancelRequestedBy!: string | null;
+  @Column('text', { name: 'cancel_reason', nullable: true }) cancelReason!: string | null;
   @Column('text', { name: 'requested_by' }) requestedBy!: string;
   @Column('text') status!: RunStatus;
   @Column('jsonb') input!: Record<string, unknown>;

@@ -1,0 +1,293 @@
+import {
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { RunActivities } from './activity-contract';
+import { ApprovalGate } from './approval-gate';
+import {
+  decideApprovalUpdate,
+  runEventSignal,
+  runStateQuery,
+  type RunEvent,
+  type RunStateView,
+} from './messages';
+import type { CompensateSpec, PlaybookStep, StepKind } from './playbook.types';
+import { kindLabel, stepKind } from './playbook.types';
+import type {
+  DryRunCall,
+  PlaybookRunInput,
+  PlaybookRunResult,
+  StepFailureInfo,
+  StepRecord,
+} from './run-input';
+import { evaluateCondition, renderTemplate } from './templates';
+import { RunEnded, StepFailed, failureInfo, templateFailure } from './run-control';
+
+// Projection writes are small and must eventually land: retry them for a long time.
+export const projection = proxyActivities<RunActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' }, // unlimited attempts
+});
+
+type Scope = Record<string, unknown>;
+/** A step kind's behaviour: run it and return its output (or throw StepFailed / RunEnded). */
+export type StepHandler = (run: RunContext, step: PlaybookStep, extra: Scope) => Promise<unknown>;
+
+interface Compensation {
+  stepId: string;
+  spec: CompensateSpec;
+  /** The scope the step ran in (its `item` for a foreach), so the undo addresses the same target. */
+  extra: Scope;
+}
+
+/**
+ * The state of one run as the steps see it. Step kinds live in their own files and reach the
+ * run only through this: scope, records, compensation and the approval gate.
+ */
+export class RunContext {
+  readonly gate: ApprovalGate;
+  readonly steps: Record<string, StepRecord> = {};
+  readonly vars: Record<string, unknown> = {};
+  readonly events: RunEvent[] = [];
+  readonly calls: DryRunCall[] = [];
+  inputs: Record<string, unknown> = {};
+  state: RunStateView = { status: 'RUNNING', currentStep: null, pendingApprovalIds: [] };
+  private readonly compensations: Compensation[] = [];
+
+  constructor(
+    readonly input: PlaybookRunInput,
+    private readonly handlers: Record<StepKind, StepHandler>,
+  ) {
+    this.gate = new ApprovalGate(input.requestedBy);
+  }
+
+  get tenantId(): string {
+    return this.input.tenantId;
+  }
+
+  get runId(): string {
+    return this.input.runId;
+  }
+
+  scope(extra: Scope = {}): Scope {
+    return {
+      alert: this.input.event.alert,
+      case: this.input.event.case,
+      inputs: this.inputs,
+      steps: this.steps,
+      vars: this.vars,
+      ...extra,
+    };
+  }
+
+  async render<T>(stepId: string, value: unknown, extra: Scope = {}): Promise<T> {
+    try {
+      return (await renderTemplate(value, this.scope(extra))) as T;
+    } catch (err) {
+      throw templateFailure(stepId, err);
+    }
+  }
+
+  /** Stable for this step of this run, whatever the attempt: a retry is recognised. */
+  idempotencyKey(stepId: string): string {
+    return `${workflowInfo().workflowId}/${stepId}`;
+  }
+
+  async record(
+    step: { id: string; kind: string; action?: string },
+    status: StepRecord['status'] | 'RUNNING' | 'WAITING',
+    details: { output?: unknown; error?: StepFailureInfo; input?: unknown } = {},
+  ): Promise<void> {
+    await projection.recordStep({
+      tenantId: this.tenantId,
+      runId: this.runId,
+      stepId: step.id,
+      kind: step.kind,
+      action: step.action,
+      status,
+      ...details,
+    });
+  }
+
+  /** Runs a list of steps in order, following `goto`s (always forward: the validator sees to it). */
+  async runList(list: PlaybookStep[], extra: Scope = {}): Promise<void> {
+    for (let i = 0; i < list.length; i++) {
+      const step = list[i];
+      try {
+        await this.runStep(step, extra);
+      } catch (err) {
+        if (isCancellation(err) || err instanceof RunEnded) throw err;
+        const failed = err instanceof StepFailed ? err : new StepFailed(step.id, failureInfo(err));
+        const onError = step.on_error ?? 'fail';
+        if (onError === 'continue') continue;
+        if (typeof onError === 'object') {
+          const target = list.findIndex((s) => s.id === onError.goto);
+          if (target > i) {
+            i = target - 1;
+            continue;
+          }
+        }
+        throw failed;
+      }
+    }
+  }
+
+  async runStep(step: PlaybookStep, extra: Scope = {}): Promise<void> {
+    const kind = stepKind(step);
+    this.state = { ...this.state, currentStep: step.id };
+    // A branch's `if` picks then/else; on every other kind it decides whether the step runs.
+    if (step.if !== undefined && kind !== 'then') {
+      let enabled: boolean;
+      try {
+        enabled = await evaluateCondition(step.if, this.scope(extra));
+      } catch (err) {
+        throw templateFailure(step.id, err);
+      }
+      if (!enabled) {
+        this.steps[step.id] = { status: 'SKIPPED' };
+        await this.record({ id: step.id, kind: kindLabel(kind) }, 'SKIPPED');
+        return;
+      }
+    }
+    try {
+      const output = await this.handlers[kind](this, step, extra);
+      if (this.steps[step.id]?.status !== 'SUCCEEDED') this.steps[step.id] = { status: 'SUCCEEDED', output };
+      // A foreach step registered one undo per item already.
+      const repeated = 'foreach' in step && step.foreach !== undefined;
+      if (step.compensate && !repeated)
+        this.compensations.push({ stepId: step.id, spec: step.compensate, extra });
+    } catch (err) {
+      if (isCancellation(err) || err instanceof RunEnded) throw err;
+      const info = failureInfo(err);
+      this.steps[step.id] = { status: 'FAILED', output: { error: info } };
+      await this.record({ id: step.id, kind: kindLabel(kind) }, 'FAILED', { error: info });
+      throw err instanceof StepFailed ? err : new StepFailed(step.id, info);
+    }
+  }
+
+  /** Registers the undo of one foreach item (the step as a whole registers through runStep). */
+  pushCompensation(stepId: string, spec: CompensateSpec, extra: Scope): void {
+    this.compensations.push({ stepId, spec, extra });
+  }
+
+  /** Undoes completed steps that declared `compensate`, newest first; each undo is a step of its own. */
+  async compensate(runAction: (stepId: string, action: string, input: Scope) => Promise<unknown>) {
+    while (this.compensations.length) {
+      const c = this.compensations.pop() as Compensation;
+      const id = `${c.stepId}.compensate`;
+      try {
+        const input = await this.render<Scope>(id, c.spec.with ?? {}, c.extra);
+        await runAction(id, c.spec.action, input ?? {});
+        this.steps[id] = { status: 'SUCCEEDED' };
+      } catch (err) {
+        // Best effort: one undo failing must not stop the others.
+        await this.record({ id, kind: 'compensate', action: c.spec.action }, 'FAILED', {
+          error: failureInfo(err),
+        });
+      }
+    }
+  }
+}
+
+/** The run from start to finish: inputs, steps, compensation on failure or cancellation, the record. */
+export async function executeRun(
+  input: PlaybookRunInput,
+  handlers: Record<StepKind, StepHandler>,
+  runAction: (run: RunContext, stepId: string, action: string, input: Scope) => Promise<unknown>,
+): Promise<PlaybookRunResult> {
+  const run = new RunContext(input, handlers);
+  setHandler(runStateQuery, () => ({ ...run.state, pendingApprovalIds: run.gate.pendingIds() }));
+  setHandler(runEventSignal, (event) => void run.events.push(event));
+  setHandler(
+    decideApprovalUpdate,
+    async (args) => {
+      const approval = run.gate.apply(args);
+      const status = approval.outcome === 'EXPIRED' ? 'REJECTED' : approval.outcome;
+      const result = { approvalId: args.approvalId, status } as const;
+      await projection.recordApprovalDecision({ tenantId: input.tenantId, decision: args, result });
+      return result;
+    },
+    { validator: (args) => run.gate.validate(args) },
+  );
+  const undo = (stepId: string, action: string, args: Scope) => runAction(run, stepId, action, args);
+
+  await projection.markRunStarted({
+    tenantId: input.tenantId,
+    runId: input.runId,
+    temporalRunId: workflowInfo().runId,
+  });
+  try {
+    run.inputs = await renderInputs(run);
+    await run.runList(input.definition.steps);
+    return await finish(run, 'SUCCEEDED');
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(async () => {
+        // Nobody may decide what no longer matters; then undo what was done.
+        for (const approvalId of run.gate.pendingIds()) {
+          run.gate.expire(approvalId);
+          await projection.closeApproval({ tenantId: input.tenantId, approvalId, status: 'CANCELLED' });
+        }
+        await run.compensate(undo);
+        await finish(run, 'CANCELLED');
+      });
+      throw err;
+    }
+    if (err instanceof RunEnded && err.status === 'SUCCEEDED') return finish(run, 'SUCCEEDED');
+    const failure =
+      err instanceof RunEnded
+        ? { message: err.message, code: 'FAILED_BY_PLAYBOOK', stepId: err.stepId }
+        : err instanceof StepFailed
+          ? { ...err.info, stepId: err.stepId }
+          : { message: String(err) };
+    await run.compensate(undo);
+    return finish(run, 'FAILED', failure);
+  }
+}
+
+async function renderInputs(run: RunContext): Promise<Record<string, unknown>> {
+  const spec = run.input.definition.inputs ?? {};
+  const given = run.input.inputs ?? {};
+  // Inputs read the triggering event directly, as the trigger's `when` does.
+  const eventScope = { ...(run.input.event.alert ?? {}), ...run.scope() };
+  const rendered: Record<string, unknown> = {};
+  for (const [name, template] of Object.entries(spec)) {
+    if (name in given) continue;
+    try {
+      rendered[name] = await renderTemplate(template, eventScope);
+    } catch (err) {
+      throw templateFailure('inputs', err);
+    }
+  }
+  return { ...rendered, ...given };
+}
+
+async function finish(
+  run: RunContext,
+  status: PlaybookRunResult['status'],
+  error?: StepFailureInfo & { stepId?: string },
+): Promise<PlaybookRunResult> {
+  run.state = { ...run.state, status, currentStep: null };
+  let outputs: Record<string, unknown> | undefined;
+  if (status === 'SUCCEEDED' && run.input.definition.outputs) {
+    try {
+      outputs = await run.render<Record<string, unknown>>('outputs', run.input.definition.outputs);
+    } catch (err) {
+      return finish(run, 'FAILED', { ...failureInfo(err), stepId: 'outputs' });
+    }
+  }
+  // A decision being persisted must land before the run is reported finished.
+  await condition(allHandlersFinished);
+  await projection.finishRun({ tenantId: run.tenantId, runId: run.runId, status, error });
+  return {
+    status,
+    ...(outputs ? { outputs } : {}),
+    ...(error ? { error } : {}),
+    ...(run.input.dryRun ? { calls: run.calls } : {}),
+  };
+}
