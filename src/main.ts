@@ -75,6 +75,7 @@ async function main(): Promise<void> {
     say('[cordon] worker started');
   }
   if (infra.temporalUiUrl) say(`[cordon] Temporal UI: ${infra.temporalUiUrl}`);
+  say(`[cordon] Temporal: ${infra.temporal.address} (namespace ${infra.temporal.namespace})`);
   if (boot.newAdminKey) say(`[cordon] admin API key (shown once, keep it safe): ${boot.newAdminKey}`);
   // A key the operator chose is theirs already: it does not belong in logs.
   if (boot.adoptedBootstrapKey) say('[cordon] admin API key: the one set in CORDON_BOOTSTRAP_API_KEY');

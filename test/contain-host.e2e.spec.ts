@@ -2,6 +2,7 @@ import { createFalconFake } from '../integrations/crowdstrike-falcon/fake/falcon
 import type { FakeVendorServer } from '../src/integrations/kit/integration.types';
 import { startCordon, testDatabase, type CordonProcess } from './support/cordon-process';
 import { errorCodes, eventually, graphqlClient, postRaw } from './support/graphql-client';
+import { recordHistory } from './support/histories';
 
 /**
  * The walking skeleton end to end, on the built server with a real Temporal dev server and a
@@ -145,6 +146,7 @@ describe('contain-host: alert in, approved containment out', () => {
     expect(decided.data.decideApproval.status).toBe('APPROVED');
 
     const run = await finishedRun(approval.runId);
+    await recordHistory('contain-host-approve', run.workflowId, cordon.temporalAddress());
     expect(run.status).toBe('SUCCEEDED');
     expect(run.steps.map((s: { stepId: string; status: string }) => [s.stepId, s.status])).toEqual([
       ['host', 'SUCCEEDED'],
@@ -193,6 +195,7 @@ describe('contain-host: alert in, approved containment out', () => {
     );
     expect(decided.data.decideApproval.status).toBe('REJECTED');
     const run = await finishedRun(approval.runId);
+    await recordHistory('contain-host-reject', run.workflowId, cordon.temporalAddress());
     expect(run.status).toBe('SUCCEEDED');
     expect(run.steps.find((s: { stepId: string }) => s.stepId === 'isolate').status).toBe('SKIPPED');
     expect(containCalls()).toHaveLength(before);

@@ -13,6 +13,8 @@ const MAIN = path.join(ROOT, 'dist/src/main.js');
 export interface CordonProcess {
   url: string;
   graphqlUrl: string;
+  /** The Temporal frontend the process uses (its embedded dev server, or the one configured). */
+  temporalAddress: () => string | null;
   dataDir: string;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -109,6 +111,7 @@ export async function startCordon(opts: {
   return {
     url,
     graphqlUrl: `${url}/graphql`,
+    temporalAddress: () => /\[cordon\] Temporal: (\S+)/.exec(out)?.[1] ?? null,
     dataDir,
     output: () => out,
     stop: (signal = 'SIGTERM') => stopChild(child, signal),

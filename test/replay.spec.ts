@@ -1,0 +1,33 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { workflowBundlePath } from '../src/temporal/workflow-bundle';
+import { HISTORIES_DIR } from './support/histories';
+
+/**
+ * Replays recorded histories of real runs (approve, reject, failure with compensation) against
+ * today's workflow bundle. A change to workflow code that would break runs in flight — a step
+ * reordered, an activity added before an existing one without `patched()` — fails here.
+ * Re-record on purpose with `CORDON_RECORD_HISTORIES=1 npm test` after a deliberate, versioned change.
+ */
+const files = fs.existsSync(HISTORIES_DIR)
+  ? fs.readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'))
+  : [];
+
+describe('replay of recorded run histories', () => {
+  it('has recorded histories to replay', () => {
+    expect(files.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(files)('%s replays without nondeterminism', async (file) => {
+    const history = JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) as unknown;
+    const bundle = workflowBundlePath();
+    if (!fs.existsSync(bundle))
+      throw new Error(`${bundle} is missing: run npm run build first (npm test does)`);
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: bundle }, replayName: file },
+      history as Parameters<typeof Worker.runReplayHistory>[1],
+      file.replace(/\.json$/, ''),
+    );
+  });
+});
