@@ -165,7 +165,13 @@ export class RecordingFakeServer implements FakeVendorServer {
       const control = req.path.startsWith('/__');
       if (!control) {
         const rawPath = incoming.url ?? req.path;
-        this.recorded.push({ method: req.method, path: rawPath, headers: req.headers, body: req.body });
+        this.recorded.push({
+          method: req.method,
+          path: rawPath,
+          headers: req.headers,
+          body: req.body,
+          at: Date.now(),
+        });
       }
       const fault = control ? undefined : this.takeFault(req.method, incoming.url ?? req.path);
       if (fault) {

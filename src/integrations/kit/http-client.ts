@@ -114,6 +114,14 @@ export class HttpClient {
     return this.breaker.state();
   }
 
+  /**
+   * Waits through this client's (injectable) sleep: for adapters that retry outside HTTP (SMTP) or
+   * through a sibling client, so tests and the conformance harness see the wait instead of sitting it out.
+   */
+  wait(ms: number): Promise<void> {
+    return this.sleep(ms);
+  }
+
   /** Sends one logical request, retrying what retrying can fix; resolves only on an expected status. */
   async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
     const method = req.method.toUpperCase();

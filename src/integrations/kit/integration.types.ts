@@ -117,6 +117,8 @@ export interface RecordedCall {
   path: string;
   headers: Record<string, string>;
   body: unknown;
+  /** When the fake received it (epoch ms), for latency measurements. */
+  at: number;
 }
 
 export interface IntegrationDefinition {
