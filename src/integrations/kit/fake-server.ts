@@ -25,7 +25,6 @@ export interface FakeResponse {
 
 export type FakeHandler = (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;
 
-
 export interface RecordingFakeOptions {
   /** Headers added to every response, injected faults included (rate-limit headers, say). */
   responseHeaders?: (res: FakeResponse, req: FakeRequest) => Record<string, string>;
