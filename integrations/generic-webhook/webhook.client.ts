@@ -3,7 +3,7 @@ import { defaultParseError, type ParsedVendorError } from '../../src/integration
 import type { ActionContext } from '../../src/integrations/kit/integration.types';
 import { VendorError } from '../../src/integrations/kit/vendor-error';
 import { signWebhook } from '../../src/webhooks/webhook-signature';
-import { clientForOrigin, queryOf } from '../../src/integrations/kit/destination-client';
+import { clientForOrigin, queryOf } from '../../src/integrations/kit/vendor-endpoint';
 
 export const VENDOR = 'Webhook';
 export const USER_AGENT = 'Cordon-Webhook/1.0';

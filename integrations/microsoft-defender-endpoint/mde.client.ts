@@ -8,6 +8,7 @@ import {
   type QueryValue,
 } from '../../src/integrations/kit/http-client';
 import type { ActionContext } from '../../src/integrations/kit/integration.types';
+import { endpoint } from '../../src/integrations/kit/vendor-endpoint';
 import { VendorError } from '../../src/integrations/kit/vendor-error';
 
 export const VENDOR = 'Microsoft';
@@ -78,8 +79,6 @@ export function stringSetting(settings: Record<string, unknown>, key: string): s
  * rides on a token issued for the old one.
  */
 const providers = new WeakMap<HttpClient, Map<string, OAuth2ClientCredentials>>();
-/** Clients for an Entra host that is not the connection's API host, one per login URL. */
-const loginClients = new WeakMap<HttpClient, Map<string, HttpClient>>();
 
 function tokenProvider(http: HttpClient, connection: ActionContext['connection']): OAuth2ClientCredentials {
   const { clientId, clientSecret } = connection.secrets;
@@ -113,25 +112,13 @@ function tokenProvider(http: HttpClient, connection: ActionContext['connection']
   return provider;
 }
 
-/**
- * The kit's client is bound to one base URL, and Entra lives on another host than the Defender
- * API. When the login URL sits under the API base (the fake serves both) the token request goes
- * through the platform's client; otherwise through a second client of the same kit class, kept
- * beside it, with the same retries, backoff and Retry-After handling.
- */
+/** Entra lives on another host than the Defender API: the kit's endpoint() picks the client. */
 function loginRoute(
   http: HttpClient,
   loginUrl: string,
   tokenPath: string,
 ): { client: HttpClient; path: string } {
-  if (loginUrl === http.baseUrl || loginUrl.startsWith(`${http.baseUrl}/`)) {
-    return { client: http, path: `${loginUrl.slice(http.baseUrl.length)}${tokenPath}` };
-  }
-  let perClient = loginClients.get(http);
-  if (!perClient) loginClients.set(http, (perClient = new Map()));
-  let client = perClient.get(loginUrl);
-  if (!client) perClient.set(loginUrl, (client = new HttpClient({ vendor: http.vendor, baseUrl: loginUrl })));
-  return { client, path: tokenPath };
+  return endpoint(http, `${loginUrl}${tokenPath}`, http.vendor);
 }
 
 /** Authenticated calls to one Defender for Endpoint connection, through the platform's shared client. */

@@ -8,7 +8,7 @@ import {
 } from '../../src/integrations/kit/http-client';
 import type { ActionContext } from '../../src/integrations/kit/integration.types';
 import { VendorError } from '../../src/integrations/kit/vendor-error';
-import { endpoint, urlSetting } from './graph-endpoint';
+import { endpoint, urlSetting } from '../../src/integrations/kit/vendor-endpoint';
 
 export const VENDOR = 'Microsoft';
 export const DEFAULT_LOGIN_URL = 'https://login.microsoftonline.com';

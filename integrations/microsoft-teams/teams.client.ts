@@ -1,7 +1,7 @@
 import { defaultParseError, type ParsedVendorError } from '../../src/integrations/kit/http-client';
 import type { ActionContext } from '../../src/integrations/kit/integration.types';
 import { VendorError } from '../../src/integrations/kit/vendor-error';
-import { clientForOrigin, queryOf } from '../../src/integrations/kit/destination-client';
+import { clientForOrigin, queryOf } from '../../src/integrations/kit/vendor-endpoint';
 
 export const VENDOR = 'Microsoft Teams';
 /** Teams refuses messages over 28 KB; stay under it with room for the envelope. */
