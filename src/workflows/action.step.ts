@@ -52,7 +52,7 @@ export async function forEachItem(
   const results = await settleWithLimit(list, step.concurrency ?? 5, async (item, index) => {
     const scope = { ...extra, item, index };
     const output = await body(`${step.id}[${index}]`, scope);
-    if (step.compensate) run.pushCompensation(`${step.id}[${index}]`, step.compensate, scope);
+    if (step.compensate) run.pushCompensation(`${step.id}[${index}]`, step.compensate, { ...scope, output });
     return output;
   });
   const outputs = results.map((r) => (r.status === 'fulfilled' ? r.value : { error: failureInfo(r.reason) }));

@@ -159,12 +159,18 @@ export class RunContext {
       if (this.steps[step.id]?.status !== 'SUCCEEDED') this.steps[step.id] = { status: 'SUCCEEDED', output };
       // A foreach step registered one undo per item already.
       const repeated = 'foreach' in step && step.foreach !== undefined;
+      // The undo sees the step's own `output` (a moved message's new id, say).
       if (step.compensate && !repeated)
-        this.compensations.push({ stepId: step.id, spec: step.compensate, extra });
+        this.compensations.push({ stepId: step.id, spec: step.compensate, extra: { ...extra, output } });
     } catch (err) {
       if (isCancellation(err) || err instanceof RunEnded) throw err;
       const info = failureInfo(err);
-      this.steps[step.id] = { status: 'FAILED', output: { error: info } };
+      // A foreach keeps its per-item outputs, so later steps can work with the items that succeeded.
+      const partial = this.steps[step.id];
+      this.steps[step.id] = {
+        status: 'FAILED',
+        output: partial?.status === 'FAILED' ? partial.output : { error: info },
+      };
       await this.record({ id: step.id, kind: kindLabel(kind) }, 'FAILED', { error: info });
       throw err instanceof StepFailed ? err : new StepFailed(step.id, info);
     }

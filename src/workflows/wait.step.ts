@@ -2,7 +2,7 @@ import { condition, sleep } from '@temporalio/workflow';
 import { durationMs } from './durations';
 import type { WaitStep } from './playbook.types';
 import { evaluateCondition } from './templates';
-import { templateFailure } from './run-control';
+import { StepFailed, templateFailure } from './run-control';
 import type { StepHandler } from './run-context';
 
 /**
@@ -22,8 +22,19 @@ export const waitStep: StepHandler = async (run, raw, extra) => {
   await run.record(self, 'WAITING');
   let output: Record<string, unknown>;
   if (spec.duration) {
-    await sleep(durationMs(spec.duration));
-    output = { timed_out: false, waited: spec.duration };
+    // A duration may come from the run (a block's TTL as an input): render it first.
+    const duration = String(await run.render(step.id, spec.duration, extra));
+    let ms: number;
+    try {
+      ms = durationMs(duration);
+    } catch (err) {
+      throw new StepFailed(step.id, {
+        message: `step "${step.id}": ${(err as Error).message}`,
+        code: 'TEMPLATE_ERROR',
+      });
+    }
+    await sleep(ms);
+    output = { timed_out: false, waited: duration };
   } else {
     output = await waitForEvent(run, step, extra);
   }
