@@ -12,6 +12,7 @@ import { TenantDb } from './database/tenant-db';
 import { TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal/temporal-endpoint';
 import { TemporalClientService } from './temporal/temporal-client.service';
 import { EventBus } from './events/event-bus';
+import { EVENT_RELAY_URL, PgEventRelay } from './events/pg-event-relay';
 import { graphqlContext } from './common/graphql/graphql-context';
 import { WorkerService } from './temporal/worker.service';
 import { formatGraphqlError } from './common/errors/graphql-error.formatter';
@@ -47,6 +48,9 @@ class CoreModule {
         TenantDb,
         TemporalClientService,
         EventBus,
+        // One process holds everything in embedded mode; otherwise events cross processes via PostgreSQL.
+        { provide: EVENT_RELAY_URL, useValue: runtime.embeddedDatabase ? null : runtime.databaseUrl },
+        PgEventRelay,
       ],
       exports: [APP_CONFIG, TEMPORAL_ENDPOINT, TenantDb, TemporalClientService, EventBus],
     };

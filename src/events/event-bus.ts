@@ -1,10 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AlertModel } from '../alerts/models/alert.model';
+import type { ApprovalModel } from '../approvals/models/approval.model';
 import type { CaseModel } from '../cases/models/case.model';
 
 export type DomainEvent =
   | { type: 'alert.ingested'; tenantId: string; alert: AlertModel }
-  | { type: 'case.updated'; tenantId: string; case: CaseModel };
+  | { type: 'case.updated'; tenantId: string; case: CaseModel }
+  | { type: 'run.updated'; tenantId: string; runId: string }
+  | {
+      type: 'approval.requested';
+      tenantId: string;
+      approval: ApprovalModel;
+      /** Who started the run: never told, since they may not decide. */
+      requestedBy: string | null;
+    };
 
 /** A subscriber that falls this far behind is cut off rather than buffering without bound. */
 const MAX_QUEUED = 1000;
@@ -12,8 +21,7 @@ const MAX_QUEUED = 1000;
 /**
  * Fans domain events out to this process's GraphQL subscriptions, scoped by tenant. Events are
  * published after the transaction that caused them commits, so nobody hears of a change that
- * was rolled back. (Across API replicas this needs a shared channel — PostgreSQL LISTEN/NOTIFY —
- * which is not built yet: see the issue notes.)
+ * was rolled back. Other processes (API replicas, workers) hear them through PgEventRelay.
  */
 @Injectable()
 export class EventBus {
@@ -26,9 +34,16 @@ export class EventBus {
 
   private readonly listeners = new Set<(e: DomainEvent) => void>();
 
+  private relay?: (e: DomainEvent) => void;
+
+  /** Sends every event this process publishes to the other processes too (see PgEventRelay). */
+  relayTo(relay: (e: DomainEvent) => void): void {
+    this.relay = relay;
+  }
+
   publish(event: DomainEvent): void {
-    for (const s of this.subscribers)
-      if (s.tenantId === event.tenantId && s.types.has(event.type)) s.push(event);
+    this.deliver(event);
+    // Listeners react once, where the change happened; other processes only tell their subscribers.
     for (const listen of this.listeners) {
       try {
         listen(event);
@@ -36,9 +51,19 @@ export class EventBus {
         this.logger.warn({ err: (err as Error).message }, 'an event listener failed');
       }
     }
+    this.relay?.(event);
   }
 
-  /** In-process reactions to every tenant's events (signalling waiting runs, say); returns an unsubscribe. */
+  /** Hands an event to this process's GraphQL subscribers (relayed events enter here). */
+  deliver(event: DomainEvent): void {
+    for (const s of this.subscribers)
+      if (s.tenantId === event.tenantId && s.types.has(event.type)) s.push(event);
+  }
+
+  /**
+   * Reactions to every tenant's events published in this process (signalling waiting runs, say);
+   * returns an unsubscribe.
+   */
   listen(handler: (e: DomainEvent) => void): () => void {
     this.listeners.add(handler);
     return () => this.listeners.delete(handler);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
+import { EventBus } from '../events/event-bus';
 import type { StepFailureInfo } from '../workflows/run-input';
 import type { StepStatus } from './run-status';
 
@@ -10,7 +11,15 @@ import type { StepStatus } from './run-status';
  */
 @Injectable()
 export class RunsProjection {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly events: EventBus,
+  ) {}
+
+  /** Tells `playbookRunUpdated` subscribers, after the write committed. */
+  private changed(tenantId: string, runId: string): void {
+    this.events.publish({ type: 'run.updated', tenantId, runId });
+  }
 
   async markStarted(tenantId: string, runId: string, temporalRunId: string): Promise<void> {
     await this.db.run(tenantId, (em) =>
@@ -20,6 +29,7 @@ export class RunsProjection {
         [tenantId, runId, temporalRunId],
       ),
     );
+    this.changed(tenantId, runId);
   }
 
   async finish(
@@ -35,6 +45,7 @@ export class RunsProjection {
         [tenantId, runId, status, error ? JSON.stringify(error) : null],
       ),
     );
+    this.changed(tenantId, runId);
   }
 
   /**
@@ -74,6 +85,7 @@ export class RunsProjection {
         ],
       ),
     );
+    this.changed(tenantId, args.runId);
     return row?.status === 'SUCCEEDED' && row.output ? { completedOutput: row.output } : {};
   }
 
@@ -84,6 +96,7 @@ export class RunsProjection {
         [tenantId, runId, stepId, JSON.stringify(error)],
       ),
     );
+    this.changed(tenantId, runId);
   }
 
   /** Puts a run's event on its case's timeline, once, however often the activity is retried. */
@@ -152,5 +165,6 @@ export class RunsProjection {
         ],
       );
     });
+    this.changed(tenantId, args.runId);
   }
 }

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { EventBus, type DomainEvent } from './event-bus';
+
+/** The database URL to relay events through, or null when one process is all there is (embedded). */
+export const EVENT_RELAY_URL = Symbol('EVENT_RELAY_URL');
+
+const CHANNEL = 'cordon_events';
+/** PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more. */
+const MAX_PAYLOAD = 7_900;
+
+/**
+ * Carries domain events between Cordon processes through PostgreSQL LISTEN/NOTIFY, so an API
+ * replica's subscribers hear what another replica, or a worker, committed. Every process
+ * delivers its own events locally at once and ignores their echo; events from others arrive
+ * through one dedicated listening connection, re-established after a drop. Delivery is at most
+ * once, as it is for any subscriber that reconnects: subscriptions are live views, not a log.
+ */
+@Injectable()
+export class PgEventRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(PgEventRelay.name);
+  private readonly origin = randomUUID();
+  private listener?: Client;
+  private closing = false;
+  private retryTimer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(EVENT_RELAY_URL) private readonly url: string | null,
+    private readonly bus: EventBus,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.url) return;
+    this.bus.relayTo((event) => this.send(event));
+    await this.listen();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.url ?? undefined });
+    client.on('notification', (msg) => this.receive(msg.payload));
+    client.on('error', (err) => {
+      this.logger.warn({ err: err.message }, 'event relay connection lost; reconnecting');
+      this.reconnect();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      this.listener = client;
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'event relay could not listen; retrying');
+      await client.end().catch(() => undefined);
+      this.reconnect();
+    }
+  }
+
+  private reconnect(): void {
+    if (this.closing || this.retryTimer) return;
+    this.listener = undefined;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.listen();
+    }, 2_000);
+    this.retryTimer.unref();
+  }
+
+  private receive(payload: string | undefined): void {
+    if (!payload) return;
+    try {
+      const { origin, event } = JSON.parse(payload) as { origin: string; event: DomainEvent };
+      if (origin !== this.origin) this.bus.deliver(event);
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'ignored a malformed relayed event');
+    }
+  }
+
+  private send(event: DomainEvent): void {
+    const payload = JSON.stringify({ origin: this.origin, event: slim(event) });
+    if (Buffer.byteLength(payload) > MAX_PAYLOAD) {
+      this.logger.warn(
+        { type: event.type },
+        'event too large to relay to other processes; delivered locally only',
+      );
+      return;
+    }
+    this.dataSource
+      .query('SELECT pg_notify($1, $2)', [CHANNEL, payload])
+      .catch((err: Error) => this.logger.warn({ err: err.message }, 'could not relay an event'));
+  }
+}
+
+/** Drops the bulky, rarely subscribed-to parts (an alert's native payload) before relaying. */
+function slim(event: DomainEvent): DomainEvent {
+  if (event.type !== 'alert.ingested') return event;
+  const alert: Record<string, unknown> = { ...event.alert };
+  delete alert.raw;
+  delete alert.description;
+  return { ...event, alert: alert as unknown as typeof event.alert };
+}
