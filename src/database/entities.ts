@@ -8,6 +8,7 @@ import { CaseEventEntity } from '../cases/entities/case-event.entity';
 import { CapabilityBindingEntity } from '../integrations/entities/capability-binding.entity';
 import { ConnectionEntity } from '../integrations/entities/connection.entity';
 import { PlaybookVersionEntity } from '../playbooks/entities/playbook-version.entity';
+import { TenantPlaybookEntity } from '../playbooks/entities/tenant-playbook.entity';
 import { PlaybookRunEntity } from '../runs/entities/playbook-run.entity';
 import { StepRunEntity } from '../runs/entities/step-run.entity';
 import { TenantEntity } from '../tenancy/entities/tenant.entity';
@@ -17,6 +18,7 @@ import { InitialSchema1763900000000 } from './migrations/1763900000000-initial-s
 import { CaseTimeline1763900002000 } from './migrations/1763900002000-case-timeline';
 import { Webhooks1763900003000 } from './migrations/1763900003000-webhooks';
 import { RunLineage1763900006000 } from './migrations/1763900006000-run-lineage';
+import { TenantPlaybooks1763900007000 } from './migrations/1763900007000-tenant-playbooks';
 import { AlertDedupFilters1763900004000 } from './migrations/1763900004000-alert-dedup-filters';
 
 // Listed, not globbed: the same list works from ts under Jest and from compiled js.
@@ -28,6 +30,7 @@ export const ENTITIES = [
   CaseEntity,
   CaseEventEntity,
   PlaybookVersionEntity,
+  TenantPlaybookEntity,
   PlaybookRunEntity,
   StepRunEntity,
   ApprovalEntity,
@@ -44,4 +47,5 @@ export const MIGRATIONS = [
   Webhooks1763900003000,
   AlertDedupFilters1763900004000,
   RunLineage1763900006000,
+  TenantPlaybooks1763900007000,
 ];
