@@ -47,65 +47,83 @@ export class AlertsService {
    */
   async ingest(principal: Principal, inputs: AlertInput[]): Promise<IngestAlertsPayload> {
     const tenantId = principal.tenantId;
-    const { alertIds, created, createdIds, caseIds, runIds } = await this.db.run(tenantId, async (em) => {
-      const { correlation, dedup } = await tenantSettings(em, tenantId);
-      const items = prepare(inputs, dedup, new Date());
-      const fingerprints = items.map((i) => i.fingerprint);
-      await lockFingerprints(em, tenantId, fingerprints);
-      const plan = planIngest(items, await latestByFingerprint(em, tenantId, fingerprints));
-      await applyRepeats(em, tenantId, plan.repeats);
-      const batch = plan.created.map((a) => ({
-        id: a.id,
-        title: a.input.title,
-        severity: a.input.severity,
-        detectedAt: a.detectedAt,
-        observables: a.observables,
-      }));
-      const { caseOf, cases } = batch.length
-        ? await assignCases(em, tenantId, principal.actorId, batch, correlation)
-        : { caseOf: new Map<string, string>(), cases: new Map() };
-      await insertAlerts(em, tenantId, plan.created, caseOf);
-      const queued = await this.runs.queueForNewAlerts(
-        em,
-        principal,
-        plan.created.map((a) => ({
-          alert: {
-            id: a.id,
-            source: a.input.source,
-            sourceRef: a.input.sourceRef ?? null,
-            title: a.input.title,
-            severity: a.input.severity,
-            techniques: a.input.techniques ?? [],
-            observables: a.observables,
-            detectedAt: a.detectedAt,
-          },
-          kase: cases.get(caseOf.get(a.id)!)!,
-        })),
-      );
-      return {
-        alertIds: plan.alertIds,
-        created: plan.created.length,
-        createdIds: plan.created.map((a) => a.id),
-        caseIds: [...new Set(caseOf.values())],
-        runIds: queued,
-      };
-    });
+    const { alertIds, created, createdIds, caseIds, openedCaseIds, runIds } = await this.db.run(
+      tenantId,
+      async (em) => {
+        const { correlation, dedup } = await tenantSettings(em, tenantId);
+        const items = prepare(inputs, dedup, new Date());
+        const fingerprints = items.map((i) => i.fingerprint);
+        await lockFingerprints(em, tenantId, fingerprints);
+        const plan = planIngest(items, await latestByFingerprint(em, tenantId, fingerprints));
+        await applyRepeats(em, tenantId, plan.repeats);
+        const batch = plan.created.map((a) => ({
+          id: a.id,
+          title: a.input.title,
+          severity: a.input.severity,
+          detectedAt: a.detectedAt,
+          observables: a.observables,
+        }));
+        const { caseOf, cases, opened } = batch.length
+          ? await assignCases(em, tenantId, principal.actorId, batch, correlation)
+          : { caseOf: new Map<string, string>(), cases: new Map(), opened: [] as string[] };
+        await insertAlerts(em, tenantId, plan.created, caseOf);
+        const queued = await this.runs.queueForNewAlerts(
+          em,
+          principal,
+          plan.created.map((a) => ({
+            alert: {
+              id: a.id,
+              source: a.input.source,
+              sourceRef: a.input.sourceRef ?? null,
+              title: a.input.title,
+              severity: a.input.severity,
+              techniques: a.input.techniques ?? [],
+              observables: a.observables,
+              detectedAt: a.detectedAt,
+            },
+            kase: cases.get(caseOf.get(a.id)!)!,
+          })),
+        );
+        return {
+          alertIds: plan.alertIds,
+          created: plan.created.length,
+          createdIds: plan.created.map((a) => a.id),
+          caseIds: [...new Set(caseOf.values())],
+          openedCaseIds: opened,
+          runIds: queued,
+        };
+      },
+    );
     this.dispatcher.dispatchInBackground(tenantId, runIds);
     const alerts = await this.byIds(tenantId, alertIds);
-    this.announce(tenantId, alerts, new Set(createdIds), caseIds);
+    this.announce(tenantId, alerts, new Set(createdIds), caseIds, new Set(openedCaseIds));
     return { alerts, created, deduplicated: inputs.length - created };
   }
 
-  /** Tells subscribers, after commit, about new alerts and the cases they opened or joined. */
-  private announce(tenantId: string, alerts: AlertModel[], created: Set<string>, caseIds: string[]): void {
-    if (!this.events.subscriberCount()) return;
+  /**
+   * Tells subscribers and listeners (case triggers, waiting runs), after commit, about new alerts
+   * and the cases they opened or joined.
+   */
+  private announce(
+    tenantId: string,
+    alerts: AlertModel[],
+    created: Set<string>,
+    caseIds: string[],
+    opened: Set<string>,
+  ): void {
     for (const alert of alerts)
       if (created.delete(alert.id)) this.events.publish({ type: 'alert.ingested', tenantId, alert });
+    if (!caseIds.length) return;
     void this.db
       .run(tenantId, (em) => em.find(CaseEntity, { where: { tenantId, id: In(caseIds) } }))
       .then((rows) =>
         rows.forEach((row) =>
-          this.events.publish({ type: 'case.updated', tenantId, case: toCaseModel(row) }),
+          this.events.publish({
+            type: 'case.updated',
+            tenantId,
+            case: toCaseModel(row),
+            ...(opened.has(row.id) ? { created: true } : {}),
+          }),
         ),
       )
       .catch(() => undefined);

@@ -34,7 +34,7 @@ export async function assignCases(
   actor: string,
   alerts: BatchAlert[],
   settings: CorrelationSettings,
-): Promise<{ caseOf: Map<string, string>; cases: Map<string, CaseSnapshot> }> {
+): Promise<{ caseOf: Map<string, string>; cases: Map<string, CaseSnapshot>; opened: string[] }> {
   const entityKeys = (a: BatchAlert) =>
     settings.enabled ? a.observables.filter((o) => (settings.entities as string[]).includes(o.type)) : [];
   const wanted = [...new Map(alerts.flatMap(entityKeys).map((o) => [key(o), o])).values()];
@@ -153,5 +153,5 @@ export async function assignCases(
       events.map((e) => JSON.stringify(e.data)),
     ],
   );
-  return { caseOf, cases };
+  return { caseOf, cases, opened: opened.map((o) => o.snapshot.id) };
 }

@@ -8,9 +8,14 @@ import { toCaseModel } from './mappers/case.mapper';
 export class CaseEventsPublisher {
   constructor(private readonly events: EventBus) {}
 
-  changed<T extends CaseEntity | CaseEntity[]>(rows: T): T {
+  changed<T extends CaseEntity | CaseEntity[]>(rows: T, how: { created?: boolean } = {}): T {
     for (const row of Array.isArray(rows) ? rows : [rows]) {
-      this.events.publish({ type: 'case.updated', tenantId: row.tenantId, case: toCaseModel(row) });
+      this.events.publish({
+        type: 'case.updated',
+        tenantId: row.tenantId,
+        case: toCaseModel(row),
+        ...(how.created ? { created: true } : {}),
+      });
     }
     return rows;
   }

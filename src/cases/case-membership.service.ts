@@ -38,7 +38,7 @@ export class CaseMembershipService {
       await moveAlerts(em, row, alerts, actorId);
       return em.save(row);
     });
-    return this.publisher.changed(created);
+    return this.publisher.changed(created, { created: true });
   }
 
   async addAlerts(principal: Principal, input: CaseAlertsInput): Promise<CaseEntity> {

@@ -5,7 +5,13 @@ import type { CaseModel } from '../cases/models/case.model';
 
 export type DomainEvent =
   | { type: 'alert.ingested'; tenantId: string; alert: AlertModel }
-  | { type: 'case.updated'; tenantId: string; case: CaseModel }
+  | {
+      type: 'case.updated';
+      tenantId: string;
+      case: CaseModel;
+      /** The change opened the case (case.created triggers). */
+      created?: boolean;
+    }
   | { type: 'run.updated'; tenantId: string; runId: string }
   | {
       type: 'approval.requested';

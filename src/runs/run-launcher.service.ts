@@ -10,6 +10,7 @@ import type { PlaybookDefinition } from '../workflows/playbook.types';
 import type { PlaybookRunResult } from '../workflows/run-input';
 import { PlaybookRunEntity } from './entities/playbook-run.entity';
 import { RunDispatcher } from './run-dispatcher';
+import { PlaybooksService } from '../playbooks/playbooks.service';
 import { runEvent } from './run-event';
 
 export interface ManualRunRequest {
@@ -36,21 +37,14 @@ export class RunLauncher {
     private readonly db: TenantDb,
     private readonly temporal: TemporalClientService,
     private readonly dispatcher: RunDispatcher,
+    private readonly playbooks: PlaybooksService,
   ) {}
 
-  /**
-   * The tenant's version of a playbook: its newest saved one, else the shipped one. Versions are
-   * immutable, so pinning the id is pinning the content.
-   */
+  /** The version a new run of the playbook pins for this tenant (its saved override, else shipped). */
   async activeVersion(em: EntityManager, tenantId: string, playbookId: string): Promise<VersionRow> {
-    const [row] = await em.query<VersionRow[]>(
-      `SELECT id, definition FROM playbook_versions
-        WHERE playbook_id = $2 AND (tenant_id = $1 OR tenant_id IS NULL)
-        ORDER BY (tenant_id IS NULL), created_at DESC LIMIT 1`,
-      [tenantId, playbookId],
-    );
-    if (!row) throw new AppError('NOT_FOUND', `playbook "${playbookId}" not found`);
-    return row;
+    const version = await this.playbooks.activeVersion(tenantId, playbookId, em);
+    if (!version) throw new AppError('NOT_FOUND', `playbook "${playbookId}" not found`);
+    return version;
   }
 
   /** Creates (or finds, on a retried activity) a child run's row; the parent's workflow starts it. */

@@ -7,6 +7,7 @@ import { RunsService } from './runs.service';
 import { RunLauncher } from './run-launcher.service';
 import { RunControlResolver } from './run-control.resolver';
 import { RunSignals } from './run-signals.service';
+import { CaseTriggers } from './case-triggers.service';
 
 @Module({
   imports: [PlaybooksModule],
@@ -18,6 +19,7 @@ import { RunSignals } from './run-signals.service';
     RunsProjection,
     RunLauncher,
     RunSignals,
+    CaseTriggers,
   ],
   exports: [RunsService, RunDispatcher, RunsProjection, RunLauncher],
 })

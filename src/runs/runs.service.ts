@@ -12,6 +12,7 @@ import type { RunStatus } from './run-status';
 import { toRunModel } from './mappers/run.mapper';
 import type { PlaybookRunModel } from './models/playbook-run.model';
 import { isUuid } from '../common/ids';
+import { runEvent } from './run-event';
 
 export interface AlertSnapshot {
   id: string;
@@ -78,7 +79,12 @@ export class RunsService {
     }[] = [];
     for (const { alert, kase } of items) {
       const event = alertEvent(alert, kase);
-      for (const version of await this.playbooks.triggeredByAlert(event.alert)) {
+      for (const version of await this.playbooks.triggeredBy(
+        principal.tenantId,
+        'alert.created',
+        event.alert,
+        em,
+      )) {
         rows.push({
           playbookId: version.playbookId,
           versionId: version.id,
@@ -105,6 +111,40 @@ export class RunsService {
         rows.map((r) => r.caseId),
         rows.map((r) => r.alertId),
         rows.map((r) => r.input),
+      ],
+    );
+    return inserted.map((r) => r.id);
+  }
+
+  /**
+   * Queues the runs a case event triggers (`case.created`, `case.updated`), in the caller's
+   * transaction. The workflow id names the event (the case's update time for an update), so
+   * hearing of one change twice starts nothing twice.
+   */
+  async queueForCase(
+    em: EntityManager,
+    tenantId: string,
+    eventName: 'case.created' | 'case.updated',
+    kase: Record<string, unknown> & { id: string; updatedAt?: unknown },
+  ): Promise<string[]> {
+    const versions = await this.playbooks.triggeredBy(tenantId, eventName, kase, em);
+    if (!versions.length) return [];
+    const event = await runEvent(em, tenantId, { caseId: kase.id });
+    const key =
+      eventName === 'case.created' ? kase.id : `${kase.id}/${new Date(String(kase.updatedAt)).getTime()}`;
+    const inserted = await em.query<{ id: string }[]>(
+      `INSERT INTO playbook_runs (tenant_id, playbook_id, playbook_version_id, workflow_id, case_id, trigger, requested_by, status, input)
+       SELECT $1, v.playbook_id, v.version_id, v.workflow_id, $4, $5, 'system:trigger', 'QUEUED', $6
+         FROM unnest($2::text[], $3::uuid[], $7::text[]) AS v(playbook_id, version_id, workflow_id)
+       ON CONFLICT (workflow_id) DO NOTHING RETURNING id`,
+      [
+        tenantId,
+        versions.map((v) => v.playbookId),
+        versions.map((v) => v.id),
+        kase.id,
+        eventName,
+        JSON.stringify({ event }),
+        versions.map((v) => `${tenantId}/${v.playbookId}/${eventName}/${key}`),
       ],
     );
     return inserted.map((r) => r.id);

@@ -54,6 +54,8 @@ export class RunContext {
   readonly steps: Record<string, StepRecord> = {};
   readonly vars: Record<string, unknown> = {};
   readonly events: RunEvent[] = [];
+  /** Events before this index were consumed by an earlier wait. */
+  eventCursor = 0;
   readonly calls: DryRunCall[] = [];
   inputs: Record<string, unknown> = {};
   state: RunStateView = { status: 'RUNNING', currentStep: null, pendingApprovalIds: [] };

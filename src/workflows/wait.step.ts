@@ -50,8 +50,9 @@ async function waitForEvent(
 ): Promise<Record<string, unknown>> {
   const spec = step.wait;
   const deadline = spec.timeout ? Date.now() + durationMs(spec.timeout) : null;
-  // Only events after the wait began count: the step waits for something to happen next.
-  let seen = run.events.length;
+  // Events are consumed in order: one that arrived while earlier steps ran still counts (a case
+  // closed a moment after containment), one an earlier wait already used does not.
+  let seen = run.eventCursor;
   for (;;) {
     const arrived = () => run.events.length > seen;
     const remaining = deadline === null ? null : deadline - Date.now();
@@ -59,7 +60,10 @@ async function waitForEvent(
       remaining === null
         ? (await condition(arrived), true)
         : remaining > 0 && (await condition(arrived, remaining));
-    if (!got) return { timed_out: true };
+    if (!got) {
+      run.eventCursor = seen;
+      return { timed_out: true };
+    }
     while (seen < run.events.length) {
       const event = run.events[seen++];
       if (!event || event.event !== spec.event) continue;
@@ -75,7 +79,10 @@ async function waitForEvent(
           throw templateFailure(step.id, err);
         }
       }
-      if (matches) return { timed_out: false, event: event.data };
+      if (matches) {
+        run.eventCursor = seen;
+        return { timed_out: false, event: event.data };
+      }
     }
   }
 }
