@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   OAuth2ClientCredentials,
   type HttpClient,
@@ -7,6 +6,7 @@ import {
   type QueryValue,
 } from '../../src/integrations/kit/http-client';
 import type { ActionContext } from '../../src/integrations/kit/integration.types';
+import { perClientCache, secretDigest } from '../../src/integrations/kit/per-client';
 import { VendorError } from '../../src/integrations/kit/vendor-error';
 
 export const VENDOR = 'CrowdStrike';
@@ -53,12 +53,8 @@ export function falconParseError(status: number, body: unknown): ParsedVendorErr
   return { message: `HTTP ${status}` };
 }
 
-/**
- * Token providers live as long as the HttpClient the platform keeps per connection version, so a
- * token is reused across actions; a WeakMap lets them go with the client. The key adds a digest
- * of the secret so a rotated secret never rides on a token issued for the old one.
- */
-const providers = new WeakMap<HttpClient, Map<string, OAuth2ClientCredentials>>();
+/** Token providers live as long as the platform's client for the connection (see perClientCache). */
+const providers = perClientCache<OAuth2ClientCredentials>();
 
 function tokenProvider(http: HttpClient, connection: ActionContext['connection']): OAuth2ClientCredentials {
   const { clientId, clientSecret } = connection.secrets;
@@ -71,23 +67,20 @@ function tokenProvider(http: HttpClient, connection: ActionContext['connection']
     });
   }
   const memberCid = typeof connection.settings.memberCid === 'string' ? connection.settings.memberCid : '';
-  const digest = createHash('sha256').update(clientSecret).digest('hex').slice(0, 16);
-  const key = `${connection.id}|${clientId}|${memberCid}|${digest}`;
-  let perClient = providers.get(http);
-  if (!perClient) providers.set(http, (perClient = new Map()));
-  let provider = perClient.get(key);
-  if (!provider) {
-    provider = new OAuth2ClientCredentials(http, {
-      tokenPath: '/oauth2/token',
-      clientId,
-      clientSecret,
-      extra: memberCid ? { member_cid: memberCid } : undefined,
-      retryAfter: falconRetryAfter,
-      parseError: falconParseError,
-    });
-    perClient.set(key, provider);
-  }
-  return provider;
+  const key = `${connection.id}|${clientId}|${memberCid}|${secretDigest(clientSecret)}`;
+  return providers(
+    http,
+    key,
+    () =>
+      new OAuth2ClientCredentials(http, {
+        tokenPath: '/oauth2/token',
+        clientId,
+        clientSecret,
+        extra: memberCid ? { member_cid: memberCid } : undefined,
+        retryAfter: falconRetryAfter,
+        parseError: falconParseError,
+      }),
+  );
 }
 
 /** Authenticated, envelope-aware calls to one Falcon connection, through the platform's shared client. */

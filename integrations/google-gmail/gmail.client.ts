@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
 import type {
-  HttpClient,
   HttpResponse,
+  OAuth2ClientCredentials,
   ParsedVendorError,
   QueryValue,
 } from '../../src/integrations/kit/http-client';
 import type { ActionContext } from '../../src/integrations/kit/integration.types';
 import { VendorError } from '../../src/integrations/kit/vendor-error';
-import { parseServiceAccountKey, ServiceAccountTokens, type ServiceAccount } from './service-account';
+import { perClientCache, secretDigest } from '../../src/integrations/kit/per-client';
+import { parseServiceAccountKey, serviceAccountTokens, type ServiceAccount } from './service-account';
 import { endpoint, urlSetting } from '../../src/integrations/kit/vendor-endpoint';
 
 export const VENDOR = 'Google';
@@ -85,7 +85,8 @@ export function gmailParseError(status: number, body: unknown): ParsedVendorErro
   return { message: `HTTP ${status}` };
 }
 
-const providers = new WeakMap<HttpClient, Map<string, ServiceAccountTokens>>();
+/** One token provider per impersonated mailbox, kept as long as the platform's client. */
+const providers = perClientCache<OAuth2ClientCredentials>();
 
 /** Authenticated Gmail API calls for one connection; each mailbox gets its own impersonation token. */
 export class GmailClient {
@@ -97,10 +98,7 @@ export class GmailClient {
     this.settings = gmailSettings(ctx.connection.settings);
     const json = ctx.connection.secrets.serviceAccountKey;
     this.account = parseServiceAccountKey(json, VENDOR);
-    this.keyDigest = createHash('sha256')
-      .update(json ?? '')
-      .digest('hex')
-      .slice(0, 16);
+    this.keyDigest = secretDigest(json ?? '');
   }
 
   /** The calls for one mailbox (`users/{userId}`), authenticated as that user. */
@@ -113,18 +111,15 @@ export class GmailClient {
     return this.tokens(undefined).token();
   }
 
-  private tokens(subject: string | undefined): ServiceAccountTokens {
+  private tokens(subject: string | undefined): OAuth2ClientCredentials {
     const { http, connection } = this.ctx;
     const s = this.settings;
     const key = [connection.id, s.tokenUrl, s.scopes, this.account.clientEmail, this.keyDigest, subject ?? '']
       .join('|')
       .toLowerCase();
-    let perClient = providers.get(http);
-    if (!perClient) providers.set(http, (perClient = new Map()));
-    let provider = perClient.get(key);
-    if (!provider) {
+    return providers(http, key, () => {
       const { client, path } = endpoint(http, s.tokenUrl, VENDOR);
-      provider = new ServiceAccountTokens(client, {
+      return serviceAccountTokens(client, {
         account: this.account,
         audience: s.tokenUrl,
         tokenPath: path,
@@ -132,9 +127,7 @@ export class GmailClient {
         subject,
         parseError: gmailParseError,
       });
-      perClient.set(key, provider);
-    }
-    return provider;
+    });
   }
 }
 
@@ -142,7 +135,7 @@ export class GmailMailbox {
   constructor(
     private readonly ctx: Pick<ActionContext, 'http' | 'signal'>,
     private readonly settings: GmailSettings,
-    private readonly auth: ServiceAccountTokens,
+    private readonly auth: OAuth2ClientCredentials,
     readonly userId: string,
   ) {}
 
@@ -209,12 +202,4 @@ export function enc(segment: string): string {
 
 export function badInput(message: string): VendorError {
   return new VendorError({ vendor: VENDOR, code: 'BAD_INPUT', message, retryable: false });
-}
-
-/** A required, trimmed string field of an action's input. */
-export function requiredString(input: unknown, field: string): string {
-  const value = (input as Record<string, unknown> | undefined)?.[field];
-  const text = typeof value === 'string' ? value.trim() : '';
-  if (!text) throw badInput(`${field} is required`);
-  return text;
 }

@@ -1,5 +1,9 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import type { HttpClient, ParseErrorHook, TokenProvider } from '../../src/integrations/kit/http-client';
+import {
+  OAuth2ClientCredentials,
+  type HttpClient,
+  type ParseErrorHook,
+} from '../../src/integrations/kit/http-client';
 import { VendorError } from '../../src/integrations/kit/vendor-error';
 
 /** The fields of a service account's JSON key the adapter uses. */
@@ -67,89 +71,34 @@ export interface ServiceAccountTokensOptions {
   now?: () => number;
 }
 
-interface TokenBody {
-  access_token?: unknown;
-  expires_in?: unknown;
-}
-
 /**
  * Google's two-legged OAuth for service accounts: a signed JWT assertion exchanged for an access
- * token, one per impersonated user, cached until shortly before it expires. Concurrent callers
- * share one exchange.
+ * token, one provider per impersonated user. The kit's provider caches the token until shortly
+ * before it expires and lets concurrent callers share one exchange; each exchange signs afresh.
  */
-export class ServiceAccountTokens implements TokenProvider {
-  private cached: { token: string; expiresAt: number } | undefined;
-  private inflight: Promise<string> | undefined;
-  private readonly now: () => number;
-
-  constructor(
-    private readonly http: HttpClient,
-    private readonly options: ServiceAccountTokensOptions,
-  ) {
-    this.now = options.now ?? Date.now;
-  }
-
-  /** A valid access token for the subject, from the cache when it still has life in it. */
-  async token(): Promise<string> {
-    if (this.cached && this.now() < this.cached.expiresAt) return this.cached.token;
-    this.inflight ??= this.fetchToken().finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
-  }
-
-  invalidate(): void {
-    this.cached = undefined;
-  }
-
-  private async fetchToken(): Promise<string> {
-    const { account, subject } = this.options;
-    const iat = Math.floor(this.now() / 1000);
-    const assertion = signJwt(
-      {
+export function serviceAccountTokens(
+  http: HttpClient,
+  options: ServiceAccountTokensOptions,
+): OAuth2ClientCredentials {
+  const { account, subject } = options;
+  const now = options.now ?? Date.now;
+  return new OAuth2ClientCredentials(http, {
+    tokenPath: options.tokenPath,
+    grantType: JWT_BEARER_GRANT,
+    assertion: () => {
+      const iat = Math.floor(now() / 1000);
+      const claims = {
         iss: account.clientEmail,
         ...(subject ? { sub: subject } : {}),
-        scope: this.options.scopes,
-        aud: this.options.audience,
+        scope: options.scopes,
+        aud: options.audience,
         iat,
         exp: iat + 3600,
-      },
-      account.privateKey,
-      account.keyId,
-    );
-    let body: TokenBody | undefined;
-    try {
-      ({ body } = await this.http.request<TokenBody | undefined>({
-        method: 'POST',
-        path: this.options.tokenPath,
-        form: { grant_type: JWT_BEARER_GRANT, assertion },
-        parseError: this.options.parseError,
-      }));
-    } catch (err) {
-      // 400/401/403 from the token endpoint: a bad key, an unknown user or scopes the admin did not grant.
-      if (err instanceof VendorError && !err.retryable && [400, 401, 403].includes(err.status ?? 0)) {
-        throw new VendorError({
-          vendor: err.vendor,
-          status: err.status,
-          code: 'AUTH_FAILED',
-          message: `authentication failed${subject ? ` for ${subject}` : ''}: ${err.message}`,
-          retryable: false,
-        });
-      }
-      throw err;
-    }
-    const token = body?.access_token;
-    if (typeof token !== 'string' || !token) {
-      throw new VendorError({
-        vendor: this.http.vendor,
-        code: 'AUTH_FAILED',
-        message: 'the token endpoint answered without an access_token',
-        retryable: false,
-      });
-    }
-    const lifeMs = (typeof body?.expires_in === 'number' ? body.expires_in : 300) * 1000;
-    const usableMs = Math.max(lifeMs - 60_000, lifeMs / 2);
-    this.cached = { token, expiresAt: this.now() + usableMs };
-    return token;
-  }
+      };
+      return signJwt(claims, account.privateKey, account.keyId);
+    },
+    subject,
+    parseError: options.parseError,
+    now,
+  });
 }

@@ -1,24 +1,25 @@
-import { createHash } from 'node:crypto';
-import {
+import type {
+  HttpResponse,
   OAuth2ClientCredentials,
-  type HttpClient,
-  type HttpResponse,
-  type ParsedVendorError,
-  type QueryValue,
+  QueryValue,
 } from '../../src/integrations/kit/http-client';
 import type { ActionContext } from '../../src/integrations/kit/integration.types';
 import { VendorError } from '../../src/integrations/kit/vendor-error';
+import {
+  defaultScope,
+  entraTenant,
+  entraTokenProvider,
+  graphParseError,
+  type EntraTenant,
+} from '../../src/integrations/kit/microsoft-identity';
 import { endpoint, urlSetting } from '../../src/integrations/kit/vendor-endpoint';
 
 export const VENDOR = 'Microsoft';
-export const DEFAULT_LOGIN_URL = 'https://login.microsoftonline.com';
 export const DEFAULT_GRAPH_URL = 'https://graph.microsoft.com';
 export const DEFAULT_QUARANTINE_FOLDER = 'deleteditems';
 
 /** The connection's settings, defaults applied. */
-export interface GraphMailSettings {
-  tenantId: string;
-  loginUrl: string;
+export interface GraphMailSettings extends EntraTenant {
   graphUrl: string;
   quarantineFolder: string;
   mailboxes: unknown;
@@ -65,82 +66,13 @@ export interface GraphPage<T> {
 }
 
 export function graphSettings(settings: Record<string, unknown>): GraphMailSettings {
-  const tenantId = typeof settings.tenantId === 'string' ? settings.tenantId.trim() : '';
-  if (!tenantId) {
-    throw new VendorError({
-      vendor: VENDOR,
-      code: 'BAD_CONFIG',
-      message: 'the connection has no tenantId',
-      retryable: false,
-    });
-  }
   const folder = typeof settings.quarantineFolder === 'string' ? settings.quarantineFolder.trim() : '';
   return {
-    tenantId,
-    loginUrl: urlSetting(settings.loginUrl, DEFAULT_LOGIN_URL, 'loginUrl', VENDOR),
+    ...entraTenant(settings),
     graphUrl: urlSetting(settings.graphUrl, DEFAULT_GRAPH_URL, 'graphUrl', VENDOR),
     quarantineFolder: folder || DEFAULT_QUARANTINE_FOLDER,
     mailboxes: settings.mailboxes,
   };
-}
-
-/**
- * Graph answers `{"error": {"code", "message", "innerError"}}`; the Entra token endpoint answers
- * `{"error": "invalid_client", "error_description": "AADSTS…\r\nTrace ID: …"}` (first line kept).
- */
-export function graphParseError(status: number, body: unknown): ParsedVendorError {
-  const b = body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
-  const nested = b?.error && typeof b.error === 'object' ? (b.error as Record<string, unknown>) : undefined;
-  if (nested && typeof nested.message === 'string' && nested.message) {
-    return { code: typeof nested.code === 'string' ? nested.code : undefined, message: nested.message };
-  }
-  if (typeof b?.error === 'string') {
-    const description = typeof b.error_description === 'string' ? b.error_description.split(/\r?\n/)[0] : '';
-    return { code: b.error, message: description || b.error };
-  }
-  if (typeof body === 'string' && body.trim()) return { message: body.trim().slice(0, 200) };
-  return { message: `HTTP ${status}` };
-}
-
-/** Token providers live as long as the platform's client for the connection; see Falcon's for why. */
-const providers = new WeakMap<HttpClient, Map<string, OAuth2ClientCredentials>>();
-
-function tokenProvider(
-  http: HttpClient,
-  connection: ActionContext['connection'],
-  settings: GraphMailSettings,
-): OAuth2ClientCredentials {
-  const { clientId, clientSecret } = connection.secrets;
-  if (!clientId || !clientSecret) {
-    throw new VendorError({
-      vendor: VENDOR,
-      code: 'MISSING_CREDENTIALS',
-      message: 'the connection has no clientId/clientSecret',
-      retryable: false,
-    });
-  }
-  const digest = createHash('sha256').update(clientSecret).digest('hex').slice(0, 16);
-  const key = [connection.id, settings.tenantId, settings.loginUrl, settings.graphUrl, clientId, digest].join(
-    '|',
-  );
-  let perClient = providers.get(http);
-  if (!perClient) providers.set(http, (perClient = new Map()));
-  let provider = perClient.get(key);
-  if (!provider) {
-    const tokenUrl = `${settings.loginUrl}/${encodeURIComponent(settings.tenantId)}/oauth2/v2.0/token`;
-    const { client, path } = endpoint(http, tokenUrl, VENDOR);
-    provider = new OAuth2ClientCredentials(client, {
-      tokenPath: path,
-      clientId,
-      clientSecret,
-      grantType: 'client_credentials',
-      // The resource's `.default` scope: the application permissions an admin granted the app.
-      extra: { scope: `${new URL(settings.graphUrl).origin}/.default` },
-      parseError: graphParseError,
-    });
-    perClient.set(key, provider);
-  }
-  return provider;
 }
 
 /** Authenticated calls to Microsoft Graph v1.0 for one connection, through the platform's client. */
@@ -150,7 +82,12 @@ export class GraphMailClient {
 
   constructor(private readonly ctx: Pick<ActionContext, 'connection' | 'http' | 'signal'>) {
     this.settings = graphSettings(ctx.connection.settings);
-    this.auth = tokenProvider(ctx.http, ctx.connection, this.settings);
+    this.auth = entraTokenProvider(
+      ctx.http,
+      ctx.connection,
+      this.settings,
+      defaultScope(this.settings.graphUrl),
+    );
   }
 
   /** A valid bearer token (fetched or cached). */
@@ -223,12 +160,4 @@ export function enc(segment: string): string {
 
 export function badInput(message: string): VendorError {
   return new VendorError({ vendor: VENDOR, code: 'BAD_INPUT', message, retryable: false });
-}
-
-/** A required, trimmed string field of an action's input. */
-export function requiredString(input: unknown, field: string): string {
-  const value = (input as Record<string, unknown> | undefined)?.[field];
-  const text = typeof value === 'string' ? value.trim() : '';
-  if (!text) throw badInput(`${field} is required`);
-  return text;
 }

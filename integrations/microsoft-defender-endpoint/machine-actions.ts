@@ -1,7 +1,7 @@
 import type { ActionContext } from '../../src/integrations/kit/integration.types';
 import { VendorError } from '../../src/integrations/kit/vendor-error';
 import { VENDOR, type MdeClient, type MdeMachineAction } from './mde.client';
-import { pollOptions, pollUntil } from './polling';
+import { pollOptions, pollUntil } from '../../src/integrations/kit/polling';
 
 /** The containment vocabulary of the `edr.*` capabilities. */
 export type HostStatus = 'normal' | 'containment_pending' | 'contained' | 'release_pending';

@@ -1,6 +1,7 @@
 import type { IntegrationManifest } from '../../src/integrations/kit/integration.types';
-import { DEFAULT_LOGIN_URL, DEFAULT_SCOPE } from './mde.client';
-import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_TIMEOUT_MS } from './polling';
+import { DEFAULT_LOGIN_URL } from '../../src/integrations/kit/microsoft-identity';
+import { DEFAULT_SCOPE } from './mde.client';
+import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_TIMEOUT_MS } from '../../src/integrations/kit/polling';
 
 export const manifest: IntegrationManifest = {
   id: 'microsoft-defender-endpoint',

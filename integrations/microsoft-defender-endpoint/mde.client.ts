@@ -1,18 +1,18 @@
-import { createHash } from 'node:crypto';
 import {
-  HttpClient,
-  OAuth2ClientCredentials,
   parseRetryAfter,
   type HttpResponse,
-  type ParsedVendorError,
+  type OAuth2ClientCredentials,
   type QueryValue,
 } from '../../src/integrations/kit/http-client';
 import type { ActionContext } from '../../src/integrations/kit/integration.types';
-import { endpoint } from '../../src/integrations/kit/vendor-endpoint';
+import {
+  entraTenant,
+  entraTokenProvider,
+  graphParseError,
+} from '../../src/integrations/kit/microsoft-identity';
 import { VendorError } from '../../src/integrations/kit/vendor-error';
 
 export const VENDOR = 'Microsoft';
-export const DEFAULT_LOGIN_URL = 'https://login.microsoftonline.com';
 export const DEFAULT_SCOPE = 'https://api.securitycenter.microsoft.com/.default';
 
 /** The machine fields the adapter reads (GET /api/machines). */
@@ -47,78 +47,13 @@ interface ODataList<T> {
 /** Machine action endpoints under /api/machines/{id}/ (names are case-sensitive at Defender). */
 export type MachineActionEndpoint = 'isolate' | 'unisolate' | 'StopAndQuarantineFile';
 
-/** Defender and Entra both send the standard `Retry-After` in seconds. */
+/** Defender sends the standard `Retry-After` in seconds. */
 export const mdeRetryAfter = parseRetryAfter;
 
-/**
- * Defender answers `{error: {code, message, target}}`; Entra's token endpoint answers
- * `{error: "invalid_client", error_description: "AADSTS7000215: …\r\nTrace ID: …"}`.
- */
-export function mdeParseError(status: number, body: unknown): ParsedVendorError {
-  const b = body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
-  const nested = b?.error && typeof b.error === 'object' ? (b.error as Record<string, unknown>) : undefined;
-  if (nested && typeof nested.message === 'string') {
-    return { code: typeof nested.code === 'string' ? nested.code : undefined, message: nested.message };
-  }
-  if (typeof b?.error === 'string') {
-    const description = typeof b.error_description === 'string' ? b.error_description : '';
-    // The first line carries the AADSTS code and reason; the rest is trace and correlation ids.
-    return { code: b.error, message: description.split(/\r?\n/)[0]?.trim() || b.error };
-  }
-  return { message: `HTTP ${status}` };
-}
-
-export function stringSetting(settings: Record<string, unknown>, key: string): string | undefined {
-  const value = settings[key];
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
-
-/**
- * Token providers live as long as the HttpClient the platform keeps per connection version, so a
- * token is reused across actions. The key adds a digest of the secret so a rotated secret never
- * rides on a token issued for the old one.
- */
-const providers = new WeakMap<HttpClient, Map<string, OAuth2ClientCredentials>>();
-
-function tokenProvider(http: HttpClient, connection: ActionContext['connection']): OAuth2ClientCredentials {
-  const { clientId, clientSecret } = connection.secrets;
-  if (!clientId || !clientSecret) {
-    throw badConnection('MISSING_CREDENTIALS', 'the connection has no clientId/clientSecret');
-  }
-  const tenantId = stringSetting(connection.settings, 'tenantId');
-  if (!tenantId) throw badConnection('MISSING_SETTING', 'the connection has no tenantId');
-  const loginUrl = (stringSetting(connection.settings, 'loginUrl') ?? DEFAULT_LOGIN_URL).replace(/\/+$/, '');
-  if (!isHttpUrl(loginUrl)) throw badConnection('BAD_SETTING', 'loginUrl must be an http(s) URL');
-  const scope = stringSetting(connection.settings, 'scope') ?? DEFAULT_SCOPE;
-
-  const digest = createHash('sha256').update(clientSecret).digest('hex').slice(0, 16);
-  const key = [connection.id, tenantId, clientId, loginUrl, scope, digest].join('|');
-  let perClient = providers.get(http);
-  if (!perClient) providers.set(http, (perClient = new Map()));
-  let provider = perClient.get(key);
-  if (!provider) {
-    const route = loginRoute(http, loginUrl, `/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`);
-    provider = new OAuth2ClientCredentials(route.client, {
-      tokenPath: route.path,
-      clientId,
-      clientSecret,
-      grantType: 'client_credentials',
-      extra: { scope },
-      retryAfter: mdeRetryAfter,
-      parseError: mdeParseError,
-    });
-    perClient.set(key, provider);
-  }
-  return provider;
-}
-
-/** Entra lives on another host than the Defender API: the kit's endpoint() picks the client. */
-function loginRoute(
-  http: HttpClient,
-  loginUrl: string,
-  tokenPath: string,
-): { client: HttpClient; path: string } {
-  return endpoint(http, `${loginUrl}${tokenPath}`, http.vendor);
+/** The OAuth2 scope asked for: the setting (sovereign clouds) or the public Defender API's. */
+function scopeSetting(settings: Record<string, unknown>): string {
+  const value = settings.scope;
+  return typeof value === 'string' && value.trim() ? value.trim() : DEFAULT_SCOPE;
 }
 
 /** Authenticated calls to one Defender for Endpoint connection, through the platform's shared client. */
@@ -126,7 +61,13 @@ export class MdeClient {
   private readonly auth: OAuth2ClientCredentials;
 
   constructor(private readonly ctx: Pick<ActionContext, 'connection' | 'http' | 'signal'>) {
-    this.auth = tokenProvider(ctx.http, ctx.connection);
+    const { connection } = ctx;
+    this.auth = entraTokenProvider(
+      ctx.http,
+      connection,
+      entraTenant(connection.settings),
+      scopeSetting(connection.settings),
+    );
   }
 
   /** A valid bearer token (fetched or cached). */
@@ -207,7 +148,7 @@ export class MdeClient {
       bearer: this.auth,
       signal: this.ctx.signal,
       retryAfter: mdeRetryAfter,
-      parseError: mdeParseError,
+      parseError: graphParseError,
     });
   }
 }
@@ -248,17 +189,4 @@ export function requiredString(value: unknown, name: string): string {
   const text = typeof value === 'string' ? value.trim() : '';
   if (!text) throw badInput(`${name} is required`);
   return text;
-}
-
-function badConnection(code: string, message: string): VendorError {
-  return new VendorError({ vendor: VENDOR, code, message, retryable: false });
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }

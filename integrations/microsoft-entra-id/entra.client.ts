@@ -1,25 +1,27 @@
 import { createHash } from 'node:crypto';
-import {
+import type {
+  HttpResponse,
   OAuth2ClientCredentials,
-  type HttpClient,
-  type HttpResponse,
-  type ParsedVendorError,
-  type QueryValue,
+  QueryValue,
 } from '../../src/integrations/kit/http-client';
 import type { ActionContext } from '../../src/integrations/kit/integration.types';
 import { VendorError } from '../../src/integrations/kit/vendor-error';
+import {
+  defaultScope,
+  entraTenant,
+  entraTokenProvider,
+  graphParseError,
+  type EntraTenant,
+} from '../../src/integrations/kit/microsoft-identity';
 import { endpoint, urlSetting } from '../../src/integrations/kit/vendor-endpoint';
 
 export const VENDOR = 'Microsoft';
-export const DEFAULT_LOGIN_URL = 'https://login.microsoftonline.com';
 export const DEFAULT_GRAPH_URL = 'https://graph.microsoft.com';
 
 /** The user properties the adapter `$select`s (Graph leaves `accountEnabled` out by default). */
 export const USER_FIELDS = 'id,userPrincipalName,mail,displayName,accountEnabled';
 
-export interface EntraSettings {
-  tenantId: string;
-  loginUrl: string;
+export interface EntraSettings extends EntraTenant {
   graphUrl: string;
 }
 
@@ -39,82 +41,10 @@ export interface GraphPage<T> {
 }
 
 export function entraSettings(settings: Record<string, unknown>): EntraSettings {
-  const tenantId = typeof settings.tenantId === 'string' ? settings.tenantId.trim() : '';
-  if (!tenantId) {
-    throw new VendorError({
-      vendor: VENDOR,
-      code: 'BAD_CONFIG',
-      message: 'the connection has no tenantId',
-      retryable: false,
-    });
-  }
   return {
-    tenantId,
-    loginUrl: urlSetting(settings.loginUrl, DEFAULT_LOGIN_URL, 'loginUrl', VENDOR),
+    ...entraTenant(settings),
     graphUrl: urlSetting(settings.graphUrl, DEFAULT_GRAPH_URL, 'graphUrl', VENDOR),
   };
-}
-
-/**
- * Graph answers `{"error": {"code", "message", "innerError"}}`; the Entra token endpoint answers
- * `{"error": "invalid_client", "error_description": "AADSTS…\r\nTrace ID: …"}` (first line kept).
- */
-export function graphParseError(status: number, body: unknown): ParsedVendorError {
-  const b = body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
-  const nested = b?.error && typeof b.error === 'object' ? (b.error as Record<string, unknown>) : undefined;
-  if (nested && typeof nested.message === 'string' && nested.message) {
-    return { code: typeof nested.code === 'string' ? nested.code : undefined, message: nested.message };
-  }
-  if (typeof b?.error === 'string') {
-    const description = typeof b.error_description === 'string' ? b.error_description.split(/\r?\n/)[0] : '';
-    return { code: b.error, message: description || b.error };
-  }
-  if (typeof body === 'string' && body.trim()) return { message: body.trim().slice(0, 200) };
-  return { message: `HTTP ${status}` };
-}
-
-/**
- * Token providers live as long as the platform's client for the connection, so a token is reused
- * across actions; the key carries a digest of the secret so a rotated one never rides on an old token.
- */
-const providers = new WeakMap<HttpClient, Map<string, OAuth2ClientCredentials>>();
-
-function tokenProvider(
-  http: HttpClient,
-  connection: ActionContext['connection'],
-  settings: EntraSettings,
-): OAuth2ClientCredentials {
-  const { clientId, clientSecret } = connection.secrets;
-  if (!clientId || !clientSecret) {
-    throw new VendorError({
-      vendor: VENDOR,
-      code: 'MISSING_CREDENTIALS',
-      message: 'the connection has no clientId/clientSecret',
-      retryable: false,
-    });
-  }
-  const digest = createHash('sha256').update(clientSecret).digest('hex').slice(0, 16);
-  const key = [connection.id, settings.tenantId, settings.loginUrl, settings.graphUrl, clientId, digest].join(
-    '|',
-  );
-  let perClient = providers.get(http);
-  if (!perClient) providers.set(http, (perClient = new Map()));
-  let provider = perClient.get(key);
-  if (!provider) {
-    const tokenUrl = `${settings.loginUrl}/${encodeURIComponent(settings.tenantId)}/oauth2/v2.0/token`;
-    const { client, path } = endpoint(http, tokenUrl, VENDOR);
-    provider = new OAuth2ClientCredentials(client, {
-      tokenPath: path,
-      clientId,
-      clientSecret,
-      grantType: 'client_credentials',
-      // The resource's `.default` scope: the application permissions an admin consented to.
-      extra: { scope: `${new URL(settings.graphUrl).origin}/.default` },
-      parseError: graphParseError,
-    });
-    perClient.set(key, provider);
-  }
-  return provider;
 }
 
 /** Authenticated calls to Microsoft Graph v1.0 for one connection, through the platform's client. */
@@ -126,7 +56,12 @@ export class EntraGraphClient {
     private readonly ctx: Pick<ActionContext, 'connection' | 'http' | 'signal' | 'idempotencyKey'>,
   ) {
     this.settings = entraSettings(ctx.connection.settings);
-    this.auth = tokenProvider(ctx.http, ctx.connection, this.settings);
+    this.auth = entraTokenProvider(
+      ctx.http,
+      ctx.connection,
+      this.settings,
+      defaultScope(this.settings.graphUrl),
+    );
   }
 
   /** A valid bearer token (fetched or cached). */

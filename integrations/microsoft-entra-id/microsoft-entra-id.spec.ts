@@ -1,7 +1,8 @@
 import { HttpClient, type HttpClientOptions } from '../../src/integrations/kit/http-client';
 import type { ActionContext } from '../../src/integrations/kit/integration.types';
 import { caughtVendorError as caught } from '../../src/integrations/kit/testing';
-import { DEFAULT_GRAPH_URL, DEFAULT_LOGIN_URL, entraSettings } from './entra.client';
+import { DEFAULT_LOGIN_URL } from '../../src/integrations/kit/microsoft-identity';
+import { DEFAULT_GRAPH_URL, entraSettings } from './entra.client';
 import { createEntraFake, type EntraFake } from './fake/microsoft-entra-id.fake';
 import { graphError } from './fake/graph-responses';
 import entra from './index';

@@ -1,5 +1,6 @@
 import type { HttpResponse, ParsedVendorError } from '../../src/integrations/kit/http-client';
 import type { ActionContext } from '../../src/integrations/kit/integration.types';
+import { pause } from '../../src/integrations/kit/polling';
 import { VendorError } from '../../src/integrations/kit/vendor-error';
 import { child, childrenNamed, escapeXml, lines, parseXml, textAt, type XmlElement } from './panos-xml';
 
@@ -240,21 +241,4 @@ const notPresent: Tolerate = (code, messages) =>
 
 function badResponse(message: string): VendorError {
   return new VendorError({ vendor: VENDOR, code: 'BAD_RESPONSE', message, retryable: false });
-}
-
-/** The wait between job polls; cut short (rejecting with the signal's reason) on cancellation. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

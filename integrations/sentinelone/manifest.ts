@@ -1,5 +1,5 @@
 import type { IntegrationManifest } from '../../src/integrations/kit/integration.types';
-import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_TIMEOUT_MS } from './polling';
+import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_TIMEOUT_MS } from '../../src/integrations/kit/polling';
 
 export const manifest: IntegrationManifest = {
   id: 'sentinelone',

@@ -1,10 +1,5 @@
-import { CAPABILITIES } from '../../../src/integrations/kit/capabilities';
-import { blockGroupAction } from './block-group';
+import { blockGroupAction } from '../../../src/integrations/kit/firewall-target';
+import { fortigateBlockGroup } from './block-group';
 
 /** Adds the domain to the block group (`firewall.block_domain`); one already blocked is left alone. */
-export const blockDomain = blockGroupAction({
-  name: 'block_domain',
-  contract: CAPABILITIES['firewall.block_domain'],
-  kind: 'domain',
-  block: true,
-});
+export const blockDomain = blockGroupAction('block_domain', 'firewall.block_domain', fortigateBlockGroup);

@@ -1,20 +1,7 @@
-import type { CapabilityContract } from '../../../src/integrations/kit/capabilities';
-import type { ActionContext, IntegrationAction } from '../../../src/integrations/kit/integration.types';
+import type { BlockGroupFirewall, BlockTarget } from '../../../src/integrations/kit/firewall-target';
+import { objectNote } from '../../../src/integrations/kit/firewall-target';
 import { VendorError } from '../../../src/integrations/kit/vendor-error';
-import { readBlockTarget, type BlockTarget } from '../../../src/integrations/kit/firewall-target';
 import { FortiGateClient, VENDOR, type AddressTable, type GroupTable } from '../fortigate.client';
-
-export interface BlockInput {
-  ip?: string;
-  domain?: string;
-  comment?: string;
-}
-
-export interface BlockOutput extends Record<string, unknown> {
-  blocked: boolean;
-  already: boolean;
-  object_name: string;
-}
 
 /**
  * FortiOS address groups cannot be empty, so when the last blocked object leaves the group the
@@ -30,46 +17,21 @@ interface Placement {
 }
 
 /**
- * Block and unblock share one shape: read the block group's members; stop if the object is
- * already where we want it (a retried step never writes twice); otherwise create the address
- * object and put the group's new member list. FortiOS applies changes at once: no commit.
+ * The FortiGate half of the kit's `firewall.*` actions: an address object in the block group of
+ * its family (addrgrp, or addrgrp6 for IPv6). FortiOS applies changes at once: no commit.
  */
-export function blockGroupAction(spec: {
-  name: string;
-  contract: CapabilityContract;
-  kind: 'ip' | 'domain';
-  block: boolean;
-}): IntegrationAction<BlockInput, BlockOutput> {
-  return {
-    name: spec.name,
-    description: spec.contract.description,
-    inputSchema: spec.contract.input,
-    outputSchema: spec.contract.output,
-    mutating: true,
-    async run(ctx: ActionContext, input: BlockInput): Promise<BlockOutput> {
-      const target = readBlockTarget(spec.kind, input?.[spec.kind]);
-      if ('problem' in target) {
-        throw new VendorError({
-          vendor: VENDOR,
-          code: 'BAD_INPUT',
-          message: target.problem,
-          retryable: false,
-        });
-      }
-      const fgt = new FortiGateClient(ctx);
-      const place = placement(fgt, target);
-      const members = await blockGroupMembers(fgt, place.groupTable, place.group);
-      const output = (blocked: boolean, already: boolean): BlockOutput => ({
-        [spec.kind]: target.value,
-        blocked,
-        already,
-        object_name: target.objectName,
-      });
-      if (members.includes(target.objectName) === spec.block) return output(spec.block, true);
-      if (spec.block) {
+export const fortigateBlockGroup: BlockGroupFirewall = {
+  vendor: VENDOR,
+  open(ctx, target, input) {
+    const fgt = new FortiGateClient(ctx);
+    const place = placement(fgt, target);
+    return {
+      members: () => blockGroupMembers(fgt, place.groupTable, place.group),
+      async add(members) {
         await fgt.createAddress(place.addressTable, addressObject(target, input.comment, ctx.idempotencyKey));
         await fgt.setMembers(place.groupTable, place.group, [...members, target.objectName]);
-      } else {
+      },
+      async remove(members) {
         const rest = members.filter((m) => m !== target.objectName);
         await fgt.setMembers(place.groupTable, place.group, rest.length ? rest : [PLACEHOLDER]);
         try {
@@ -78,11 +40,10 @@ export function blockGroupAction(spec: {
           // Tidying only: an object that stays blocks nothing once it is out of the group.
           if (!(err instanceof VendorError)) throw err;
         }
-      }
-      return output(spec.block, false);
-    },
-  };
-}
+      },
+    };
+  },
+};
 
 /** Members of a block group; a missing group is a setup problem, not something to retry. */
 export async function blockGroupMembers(
@@ -120,14 +81,10 @@ function placement(fgt: FortiGateClient, target: BlockTarget): Placement {
 
 function addressObject(
   target: BlockTarget,
-  comment: string | undefined,
+  comment: unknown,
   idempotencyKey: string,
 ): Record<string, string> {
-  const note = [typeof comment === 'string' ? comment.trim() : '', `(Cordon ${idempotencyKey})`]
-    .filter(Boolean)
-    .join(' ')
-    .slice(0, 255);
-  const base = { name: target.objectName, comment: note };
+  const base = { name: target.objectName, comment: objectNote(comment, idempotencyKey, 255) };
   if (target.kind === 'domain') return { ...base, type: 'fqdn', fqdn: target.value };
   if (target.family === 6) return { ...base, type: 'ipprefix', ip6: `${target.value}/128` };
   return { ...base, type: 'ipmask', subnet: `${target.value} 255.255.255.255` };

@@ -1,10 +1,5 @@
-import { CAPABILITIES } from '../../../src/integrations/kit/capabilities';
-import { blockGroupAction } from './block-group';
+import { blockGroupAction } from '../../../src/integrations/kit/firewall-target';
+import { fortigateBlockGroup } from './block-group';
 
 /** Adds the ip to the block group (`firewall.block_ip`); one already blocked is left alone. */
-export const blockIp = blockGroupAction({
-  name: 'block_ip',
-  contract: CAPABILITIES['firewall.block_ip'],
-  kind: 'ip',
-  block: true,
-});
+export const blockIp = blockGroupAction('block_ip', 'firewall.block_ip', fortigateBlockGroup);

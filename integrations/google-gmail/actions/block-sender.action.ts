@@ -1,46 +1,29 @@
-import { CAPABILITIES } from '../../../src/integrations/kit/capabilities';
-import type { ActionContext, IntegrationAction } from '../../../src/integrations/kit/integration.types';
-import { GmailClient, requiredString, VENDOR, type GmailFilter } from '../gmail.client';
-import { mapLimit, targetMailboxes } from '../../../src/integrations/kit/mailboxes';
+import { blockSenderAction } from '../../../src/integrations/kit/mailboxes';
+import { GmailClient, VENDOR, type GmailFilter } from '../gmail.client';
 
-export interface BlockSenderInput {
-  sender: string;
-  mailboxes?: string[];
-}
-
-export interface BlockSenderOutput extends Record<string, unknown> {
-  sender: string;
-  blocked: boolean;
-  already: boolean;
-}
-
-const contract = CAPABILITIES['email.block_sender'];
-const PARALLEL_MAILBOXES = 4;
-
-export const blockSender: IntegrationAction<BlockSenderInput, BlockSenderOutput> = {
-  name: 'block_sender',
-  description: contract.description,
-  inputSchema: contract.input,
-  outputSchema: contract.output,
-  mutating: true,
-  /**
-   * Creates a filter "from X → add label TRASH" in each mailbox that has no filter trashing X's
-   * mail yet. `already` is true only when every mailbox had one.
-   */
-  async run(ctx: ActionContext, input: BlockSenderInput): Promise<BlockSenderOutput> {
-    const sender = requiredString(input, 'sender').toLowerCase();
+/**
+ * Creates a filter "from X → add label TRASH" in each mailbox that has no filter trashing X's
+ * mail yet (`email.block_sender`).
+ */
+export const blockSender = blockSenderAction('block_sender', {
+  vendor: VENDOR,
+  open(ctx, sender) {
     const gmail = new GmailClient(ctx);
-    const mailboxes = targetMailboxes(VENDOR, input?.mailboxes, gmail.settings.mailboxes);
-    const created = await mapLimit(mailboxes, PARALLEL_MAILBOXES, async (mailbox) => {
-      const api = gmail.mailbox(mailbox);
-      const res = await api.get<{ filter?: GmailFilter[] }>('/settings/filters');
-      if ((res.body?.filter ?? []).some((f) => blocks(f, sender))) return false;
-      await api.post('/settings/filters', { criteria: { from: sender }, action: { addLabelIds: ['TRASH'] } });
-      return true;
-    });
-    return { sender, blocked: true, already: !created.some(Boolean) };
+    return {
+      mailboxSetting: gmail.settings.mailboxes,
+      async each(mailbox) {
+        const api = gmail.mailbox(mailbox);
+        const res = await api.get<{ filter?: GmailFilter[] }>('/settings/filters');
+        if ((res.body?.filter ?? []).some((f) => blocks(f, sender))) return false;
+        await api.post('/settings/filters', {
+          criteria: { from: sender },
+          action: { addLabelIds: ['TRASH'] },
+        });
+        return true;
+      },
+    };
   },
-};
+});
 
 /**
  * A filter that trashes all mail from this sender: `from` matches as a substring (a domain filter

@@ -1,24 +1,13 @@
-import { CAPABILITIES } from '../../../src/integrations/kit/capabilities';
-import type { ActionContext, IntegrationAction } from '../../../src/integrations/kit/integration.types';
-import { enc, GmailClient, requiredString } from '../gmail.client';
-import type { MessageRef, MessageState } from './message-state';
+import { messageStateAction } from '../../../src/integrations/kit/mailboxes';
+import { enc, GmailClient, VENDOR } from '../gmail.client';
 
-const contract = CAPABILITIES['email.quarantine_message'];
-
-export const quarantineMessage: IntegrationAction<MessageRef, MessageState> = {
-  name: 'quarantine_message',
-  description: contract.description,
-  inputSchema: contract.input,
-  outputSchema: contract.output,
-  mutating: true,
-  /** Moves a message to the Trash (`messages.trash`); one already there is left alone. */
-  async run(ctx: ActionContext, input: MessageRef): Promise<MessageState> {
-    const mailbox = requiredString(input, 'mailbox');
-    const messageId = requiredString(input, 'message_id');
+/** Moves a message to the Trash (`messages.trash`); one already there is left alone. Gmail ids never change. */
+export const quarantineMessage = messageStateAction('quarantine_message', 'email.quarantine_message', {
+  vendor: VENDOR,
+  async apply(ctx, mailbox, messageId) {
     const api = new GmailClient(ctx).mailbox(mailbox);
-    const state = { mailbox, message_id: messageId, status: 'quarantined' };
-    if ((await api.labels(messageId)).includes('TRASH')) return { ...state, already: true };
+    if ((await api.labels(messageId)).includes('TRASH')) return { already: true };
     await api.post(`/messages/${enc(messageId)}/trash`);
-    return { ...state, already: false };
+    return { already: false };
   },
-};
+});

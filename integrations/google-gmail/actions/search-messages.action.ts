@@ -1,65 +1,40 @@
-import { CAPABILITIES } from '../../../src/integrations/kit/capabilities';
-import type { ActionContext, IntegrationAction } from '../../../src/integrations/kit/integration.types';
+import {
+  searchMessagesAction,
+  type FoundMessage,
+  type SearchMessagesInput,
+} from '../../../src/integrations/kit/mailboxes';
 import { badInput, enc, GmailClient, VENDOR, type GmailMailbox, type GmailMessage } from '../gmail.client';
-import { mapLimit, targetMailboxes } from '../../../src/integrations/kit/mailboxes';
 
-export interface SearchMessagesInput {
-  internet_message_id?: string;
-  sender?: string;
-  subject?: string;
-  mailboxes?: string[];
-}
-
-export interface FoundMessage extends Record<string, unknown> {
-  mailbox: string;
-  message_id: string;
-  internet_message_id?: string;
-  subject?: string;
-  sender?: string;
-  received_at?: string;
-}
-
-export interface SearchMessagesOutput extends Record<string, unknown> {
-  messages: FoundMessage[];
-  count: number;
-}
-
-const contract = CAPABILITIES['email.search_messages'];
-const PARALLEL_MAILBOXES = 4;
 const PAGE_SIZE = 100;
 /** Copies read per mailbox at most (each costs a metadata read). */
 const MAX_PER_MAILBOX = 500;
 const HEADERS = ['Subject', 'From', 'Date', 'Message-ID'];
 
-export const searchMessages: IntegrationAction<SearchMessagesInput, SearchMessagesOutput> = {
-  name: 'search_messages',
-  description: contract.description,
-  inputSchema: contract.input,
-  outputSchema: contract.output,
-  mutating: false,
-  /** `messages.list` with a Gmail query (spam and trash included), then each hit's headers. */
-  async run(ctx: ActionContext, input: SearchMessagesInput): Promise<SearchMessagesOutput> {
-    const q = gmailQuery(input ?? {});
+/** `messages.list` with a Gmail query (spam and trash included), then each hit's headers. */
+export const searchMessages = searchMessagesAction('search_messages', {
+  vendor: VENDOR,
+  open(ctx, input) {
+    const q = gmailQuery(input);
     const gmail = new GmailClient(ctx);
-    const mailboxes = targetMailboxes(VENDOR, input?.mailboxes, gmail.settings.mailboxes);
-    const perMailbox = await mapLimit(mailboxes, PARALLEL_MAILBOXES, async (mailbox) => {
-      const api = gmail.mailbox(mailbox);
-      const ids = await listIds(api, q);
-      const found: FoundMessage[] = [];
-      // One mailbox's reads run one at a time: Gmail limits concurrent requests per user.
-      for (const id of ids) {
-        const res = await api.get<GmailMessage>(`/messages/${enc(id)}`, {
-          format: 'metadata',
-          metadataHeaders: HEADERS,
-        });
-        found.push(toFoundMessage(mailbox, res.body));
-      }
-      return found;
-    });
-    const messages = perMailbox.flat();
-    return { messages, count: messages.length };
+    return {
+      mailboxSetting: gmail.settings.mailboxes,
+      async each(mailbox) {
+        const api = gmail.mailbox(mailbox);
+        const ids = await listIds(api, q);
+        const found: FoundMessage[] = [];
+        // One mailbox's reads run one at a time: Gmail limits concurrent requests per user.
+        for (const id of ids) {
+          const res = await api.get<GmailMessage>(`/messages/${enc(id)}`, {
+            format: 'metadata',
+            metadataHeaders: HEADERS,
+          });
+          found.push(toFoundMessage(mailbox, res.body));
+        }
+        return found;
+      },
+    };
   },
-};
+});
 
 async function listIds(api: GmailMailbox, q: string): Promise<string[]> {
   const ids: string[] = [];

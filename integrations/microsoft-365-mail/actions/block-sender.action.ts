@@ -1,56 +1,36 @@
-import { CAPABILITIES } from '../../../src/integrations/kit/capabilities';
-import type { ActionContext, IntegrationAction } from '../../../src/integrations/kit/integration.types';
-import { enc, GraphMailClient, requiredString, VENDOR, type GraphMessageRule } from '../graph-mail.client';
-import { mapLimit, targetMailboxes } from '../../../src/integrations/kit/mailboxes';
+import { blockSenderAction } from '../../../src/integrations/kit/mailboxes';
+import { enc, GraphMailClient, VENDOR, type GraphMessageRule } from '../graph-mail.client';
 
-export interface BlockSenderInput {
-  sender: string;
-  mailboxes?: string[];
-}
-
-export interface BlockSenderOutput extends Record<string, unknown> {
-  sender: string;
-  blocked: boolean;
-  already: boolean;
-}
-
-const contract = CAPABILITIES['email.block_sender'];
-const PARALLEL_MAILBOXES = 4;
-
-export const blockSender: IntegrationAction<BlockSenderInput, BlockSenderOutput> = {
-  name: 'block_sender',
-  description: contract.description,
-  inputSchema: contract.input,
-  outputSchema: contract.output,
-  mutating: true,
-  /**
-   * Adds an inbox rule "sender contains X → delete" to each mailbox that has no rule deleting X's
-   * mail yet. `already` is true only when every mailbox had one.
-   */
-  async run(ctx: ActionContext, input: BlockSenderInput): Promise<BlockSenderOutput> {
-    const sender = requiredString(input, 'sender').toLowerCase();
+/**
+ * Adds an inbox rule "sender contains X → delete" to each mailbox that has no rule deleting X's
+ * mail yet (`email.block_sender`).
+ */
+export const blockSender = blockSenderAction('block_sender', {
+  vendor: VENDOR,
+  open(ctx, sender) {
     const graph = new GraphMailClient(ctx);
-    const mailboxes = targetMailboxes(VENDOR, input?.mailboxes, graph.settings.mailboxes);
-    const created = await mapLimit(mailboxes, PARALLEL_MAILBOXES, async (mailbox) => {
-      const rulesPath = `/users/${enc(mailbox)}/mailFolders/inbox/messageRules`;
-      const rules = await graph.collect<GraphMessageRule>(rulesPath, {});
-      if (rules.some((rule) => blocks(rule, sender))) return false;
-      await graph.post(
-        rulesPath,
-        {
-          displayName: `Cordon: block ${sender}`,
-          sequence: 1,
-          isEnabled: true,
-          conditions: { senderContains: [sender] },
-          actions: { delete: true, stopProcessingRules: true },
-        },
-        [201],
-      );
-      return true;
-    });
-    return { sender, blocked: true, already: !created.some(Boolean) };
+    return {
+      mailboxSetting: graph.settings.mailboxes,
+      async each(mailbox) {
+        const rulesPath = `/users/${enc(mailbox)}/mailFolders/inbox/messageRules`;
+        const rules = await graph.collect<GraphMessageRule>(rulesPath, {});
+        if (rules.some((rule) => blocks(rule, sender))) return false;
+        await graph.post(
+          rulesPath,
+          {
+            displayName: `Cordon: block ${sender}`,
+            sequence: 1,
+            isEnabled: true,
+            conditions: { senderContains: [sender] },
+            actions: { delete: true, stopProcessingRules: true },
+          },
+          [201],
+        );
+        return true;
+      },
+    };
   },
-};
+});
 
 /**
  * An enabled rule that deletes all mail from this sender: `senderContains` is a substring match; a

@@ -1,5 +1,8 @@
-import { CAPABILITIES } from '../../../src/integrations/kit/capabilities';
-import type { ActionContext, IntegrationAction } from '../../../src/integrations/kit/integration.types';
+import {
+  searchMessagesAction,
+  type FoundMessage,
+  type SearchMessagesInput,
+} from '../../../src/integrations/kit/mailboxes';
 import {
   badInput,
   enc,
@@ -8,57 +11,28 @@ import {
   VENDOR,
   type GraphMessage,
 } from '../graph-mail.client';
-import { mapLimit, targetMailboxes } from '../../../src/integrations/kit/mailboxes';
 
-export interface SearchMessagesInput {
-  internet_message_id?: string;
-  sender?: string;
-  subject?: string;
-  mailboxes?: string[];
-}
-
-export interface FoundMessage extends Record<string, unknown> {
-  mailbox: string;
-  message_id: string;
-  internet_message_id?: string;
-  subject?: string;
-  sender?: string;
-  received_at?: string;
-}
-
-export interface SearchMessagesOutput extends Record<string, unknown> {
-  messages: FoundMessage[];
-  count: number;
-}
-
-const contract = CAPABILITIES['email.search_messages'];
-/** Mailboxes searched at once: Graph throttles per mailbox, so parallel mailboxes cost nothing extra. */
-const PARALLEL_MAILBOXES = 4;
 const PAGE_SIZE = 100;
 
-export const searchMessages: IntegrationAction<SearchMessagesInput, SearchMessagesOutput> = {
-  name: 'search_messages',
-  description: contract.description,
-  inputSchema: contract.input,
-  outputSchema: contract.output,
-  mutating: false,
-  /** Lists matching messages (every folder) in each mailbox with one `$filter` query per mailbox. */
-  async run(ctx: ActionContext, input: SearchMessagesInput): Promise<SearchMessagesOutput> {
-    const filter = odataFilter(input ?? {});
+/** Lists matching messages (every folder) in each mailbox with one `$filter` query per mailbox. */
+export const searchMessages = searchMessagesAction('search_messages', {
+  vendor: VENDOR,
+  open(ctx, input) {
+    const filter = odataFilter(input);
     const graph = new GraphMailClient(ctx);
-    const mailboxes = targetMailboxes(VENDOR, input?.mailboxes, graph.settings.mailboxes);
-    const perMailbox = await mapLimit(mailboxes, PARALLEL_MAILBOXES, async (mailbox) => {
-      const found = await graph.collect<GraphMessage>(`/users/${enc(mailbox)}/messages`, {
-        $filter: filter,
-        $select: MESSAGE_FIELDS,
-        $top: PAGE_SIZE,
-      });
-      return found.map((m) => toFoundMessage(mailbox, m));
-    });
-    const messages = perMailbox.flat();
-    return { messages, count: messages.length };
+    return {
+      mailboxSetting: graph.settings.mailboxes,
+      async each(mailbox) {
+        const found = await graph.collect<GraphMessage>(`/users/${enc(mailbox)}/messages`, {
+          $filter: filter,
+          $select: MESSAGE_FIELDS,
+          $top: PAGE_SIZE,
+        });
+        return found.map((m) => toFoundMessage(mailbox, m));
+      },
+    };
   },
-};
+});
 
 /** `internetMessageId eq '<…>' and from/emailAddress/address eq '…' and subject eq '…'`. */
 export function odataFilter(input: SearchMessagesInput): string {

@@ -1,21 +1,8 @@
-import type { CapabilityContract } from '../../../src/integrations/kit/capabilities';
-import type { ActionContext, IntegrationAction } from '../../../src/integrations/kit/integration.types';
+import type { BlockGroupFirewall, BlockTarget } from '../../../src/integrations/kit/firewall-target';
+import { objectNote } from '../../../src/integrations/kit/firewall-target';
 import { VendorError } from '../../../src/integrations/kit/vendor-error';
-import { readBlockTarget, type BlockTarget } from '../../../src/integrations/kit/firewall-target';
 import { PanosClient, staticMembers, VENDOR } from '../panos.client';
 import { child, escapeXml } from '../panos-xml';
-
-export interface BlockInput {
-  ip?: string;
-  domain?: string;
-  comment?: string;
-}
-
-export interface BlockOutput extends Record<string, unknown> {
-  blocked: boolean;
-  already: boolean;
-  object_name: string;
-}
 
 /**
  * Static groups cannot be empty on PAN-OS (commit fails), so when the last blocked object leaves
@@ -29,50 +16,27 @@ export const PLACEHOLDER = {
 };
 
 /**
- * Block and unblock share one shape: read the block group's members in the running config; stop
- * if the object is already where we want it (a retried step never commits twice); otherwise edit
- * the candidate config, commit and wait for the commit job.
+ * The PAN-OS half of the kit's `firewall.*` actions: members are read from the running config (what
+ * the firewall enforces); a change edits the candidate config, commits and waits for the commit job.
  */
-export function blockGroupAction(spec: {
-  name: string;
-  contract: CapabilityContract;
-  kind: 'ip' | 'domain';
-  block: boolean;
-}): IntegrationAction<BlockInput, BlockOutput> {
-  return {
-    name: spec.name,
-    description: spec.contract.description,
-    inputSchema: spec.contract.input,
-    outputSchema: spec.contract.output,
-    mutating: true,
-    async run(ctx: ActionContext, input: BlockInput): Promise<BlockOutput> {
-      const target = readBlockTarget(spec.kind, input?.[spec.kind]);
-      if ('problem' in target) {
-        throw new VendorError({
-          vendor: VENDOR,
-          code: 'BAD_INPUT',
-          message: target.problem,
-          retryable: false,
-        });
-      }
-      const panos = new PanosClient(ctx);
-      const members = await blockGroupMembers(panos);
-      const output = (blocked: boolean, already: boolean): BlockOutput => ({
-        [spec.kind]: target.value,
-        blocked,
-        already,
-        object_name: target.objectName,
-      });
-      if (members.includes(target.objectName) === spec.block) return output(spec.block, true);
-      if (spec.block) await addToGroup(panos, target, input.comment, ctx.idempotencyKey);
-      else await removeFromGroup(panos, target, members);
-      await panos.commit(
-        `Cordon: ${spec.block ? 'block' : 'unblock'} ${target.value} (${ctx.idempotencyKey})`,
-      );
-      return output(spec.block, false);
-    },
-  };
-}
+export const panosBlockGroup: BlockGroupFirewall = {
+  vendor: VENDOR,
+  open(ctx, target, input) {
+    const panos = new PanosClient(ctx);
+    const commit = (verb: string) => panos.commit(`Cordon: ${verb} ${target.value} (${ctx.idempotencyKey})`);
+    return {
+      members: () => blockGroupMembers(panos),
+      async add() {
+        await addToGroup(panos, target, objectNote(input.comment, ctx.idempotencyKey, 1023));
+        await commit('block');
+      },
+      async remove(members) {
+        await removeFromGroup(panos, target, members);
+        await commit('unblock');
+      },
+    };
+  },
+};
 
 /** Members of the block group as committed (running config): what the firewall enforces now. */
 export async function blockGroupMembers(panos: PanosClient): Promise<string[]> {
@@ -99,17 +63,8 @@ export async function blockGroupMembers(panos: PanosClient): Promise<string[]> {
   return staticMembers(entry);
 }
 
-async function addToGroup(
-  panos: PanosClient,
-  target: BlockTarget,
-  comment: string | undefined,
-  idempotencyKey: string,
-): Promise<void> {
+async function addToGroup(panos: PanosClient, target: BlockTarget, note: string): Promise<void> {
   const value = target.kind === 'domain' ? `<fqdn>${target.value}</fqdn>` : ipNetmask(target);
-  const note = [typeof comment === 'string' ? comment.trim() : '', `(Cordon ${idempotencyKey})`]
-    .filter(Boolean)
-    .join(' ')
-    .slice(0, 1023);
   await panos.set(
     addressXpath(panos, target.objectName),
     `${value}<description>${escapeXml(note)}</description>`,

@@ -1,10 +1,5 @@
-import { CAPABILITIES } from '../../../src/integrations/kit/capabilities';
-import { blockGroupAction } from './block-group';
+import { blockGroupAction } from '../../../src/integrations/kit/firewall-target';
+import { panosBlockGroup } from './block-group';
 
 /** Removes the domain from the block group and commits (`firewall.unblock_domain`); one not blocked is left alone. */
-export const unblockDomain = blockGroupAction({
-  name: 'unblock_domain',
-  contract: CAPABILITIES['firewall.unblock_domain'],
-  kind: 'domain',
-  block: false,
-});
+export const unblockDomain = blockGroupAction('unblock_domain', 'firewall.unblock_domain', panosBlockGroup);

@@ -1,10 +1,5 @@
-import { CAPABILITIES } from '../../../src/integrations/kit/capabilities';
-import { blockGroupAction } from './block-group';
+import { blockGroupAction } from '../../../src/integrations/kit/firewall-target';
+import { panosBlockGroup } from './block-group';
 
 /** Removes the ip from the block group and commits (`firewall.unblock_ip`); one not blocked is left alone. */
-export const unblockIp = blockGroupAction({
-  name: 'unblock_ip',
-  contract: CAPABILITIES['firewall.unblock_ip'],
-  kind: 'ip',
-  block: false,
-});
+export const unblockIp = blockGroupAction('unblock_ip', 'firewall.unblock_ip', panosBlockGroup);

@@ -1,6 +1,6 @@
 import type { CapabilityContract } from '../../../src/integrations/kit/capabilities';
 import type { ActionContext, IntegrationAction } from '../../../src/integrations/kit/integration.types';
-import { pollOptions, pollUntil } from '../polling';
+import { pollOptions, pollUntil } from '../../../src/integrations/kit/polling';
 import { hostNotFound, hostStatus, requiredString, S1Client, type S1Agent } from '../sentinelone.client';
 
 export interface NetworkInput {

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
+import { CAPABILITIES } from './capabilities';
+import type { ActionContext, IntegrationAction } from './integration.types';
+import { VendorError } from './vendor-error';
 
 /** What a firewall.* capability acts on, checked and in one canonical spelling. */
 export interface BlockTarget {
@@ -49,4 +52,89 @@ function boundedName(prefix: string, value: string): string {
   const digest = createHash('sha256').update(value).digest('hex').slice(0, 8);
   const head = value.slice(0, MAX_NAME - prefix.length - digest.length - 1).replace(/[.-]+$/, '');
   return `${prefix}${head}-${digest}`;
+}
+
+/** The input of the `firewall.*` capabilities: one of `ip` / `domain`, as the capability says. */
+export interface BlockInput {
+  ip?: string;
+  domain?: string;
+  comment?: string;
+}
+
+export interface BlockOutput extends Record<string, unknown> {
+  blocked: boolean;
+  already: boolean;
+  object_name: string;
+}
+
+export type BlockCapability =
+  'firewall.block_ip' | 'firewall.unblock_ip' | 'firewall.block_domain' | 'firewall.unblock_domain';
+
+/** The block group a target belongs in, as one call of a firewall action sees it. */
+export interface BlockGroup {
+  /** The group's members (address object names) as the firewall enforces them now; a missing group throws. */
+  members(): Promise<string[]>;
+  /** Creates the target's address object and adds it to the group (and commits, where the firewall needs it). */
+  add(members: string[]): Promise<void>;
+  /** Takes the target's object out of the group, keeping the group valid, and tidies the object away. */
+  remove(members: string[]): Promise<void>;
+}
+
+/** The vendor half of the `firewall.*` actions. */
+export interface BlockGroupFirewall {
+  vendor: string;
+  /** The group for `target` on this connection; refuses (throws) a target its settings cannot place. */
+  open(ctx: ActionContext, target: BlockTarget, input: BlockInput): BlockGroup;
+}
+
+/**
+ * A `firewall.*` action over an address group that a deny rule uses. Block and unblock share one
+ * shape: read the group's members; stop if the object is already where we want it (a retried step
+ * never writes twice); otherwise let the firewall add or remove it.
+ */
+export function blockGroupAction(
+  name: string,
+  capability: BlockCapability,
+  firewall: BlockGroupFirewall,
+): IntegrationAction<BlockInput, BlockOutput> {
+  const contract = CAPABILITIES[capability];
+  const kind = capability.endsWith('_ip') ? 'ip' : 'domain';
+  const block = capability.startsWith('firewall.block_');
+  return {
+    name,
+    description: contract.description,
+    inputSchema: contract.input,
+    outputSchema: contract.output,
+    mutating: true,
+    async run(ctx: ActionContext, input: BlockInput): Promise<BlockOutput> {
+      const target = readBlockTarget(kind, input?.[kind]);
+      if ('problem' in target) {
+        throw new VendorError({
+          vendor: firewall.vendor,
+          code: 'BAD_INPUT',
+          message: target.problem,
+          retryable: false,
+        });
+      }
+      const group = firewall.open(ctx, target, input);
+      const members = await group.members();
+      const output = (already: boolean): BlockOutput => ({
+        [kind]: target.value,
+        blocked: block,
+        already,
+        object_name: target.objectName,
+      });
+      if (members.includes(target.objectName) === block) return output(true);
+      await (block ? group.add(members) : group.remove(members));
+      return output(false);
+    },
+  };
+}
+
+/** The note stored on a firewall object: the analyst's comment and the step that made it, cut to `max`. */
+export function objectNote(comment: unknown, idempotencyKey: string, max: number): string {
+  return [typeof comment === 'string' ? comment.trim() : '', `(Cordon ${idempotencyKey})`]
+    .filter(Boolean)
+    .join(' ')
+    .slice(0, max);
 }

@@ -1,21 +1,30 @@
 import type { HttpClient, ParseErrorHook, RetryAfterHook, TokenProvider } from './http-client';
 import { VendorError } from './vendor-error';
 
-export interface OAuth2ClientCredentialsOptions {
+/**
+ * How the client proves who it is: a client id and secret (the client-credentials grant), or a
+ * signed assertion (RFC 7523 JWT bearer, e.g. a Google service account) made afresh for each
+ * token request, since it carries its own issue and expiry times.
+ */
+type OAuth2Credentials =
+  | { clientId: string; clientSecret: string; assertion?: undefined }
+  | { assertion: () => string; clientId?: undefined; clientSecret?: undefined };
+
+export type OAuth2ClientCredentialsOptions = OAuth2Credentials & {
   tokenPath: string;
-  clientId: string;
-  clientSecret: string;
   /** Extra form fields, e.g. Falcon's `member_cid` or an OAuth2 `scope`. */
   extra?: Record<string, string>;
   /** Sent as `grant_type` when set; some vendors (Falcon) do not want it. */
   grantType?: string;
+  /** Who the token acts for (an impersonated user), named when authentication fails. */
+  subject?: string;
   /** Refresh this long before the vendor's expiry so a token never dies mid-call. */
   refreshSkewMs?: number;
   now?: () => number;
   /** The vendor's hooks, for the token request too (a token endpoint rate-limits like the rest). */
   retryAfter?: RetryAfterHook;
   parseError?: ParseErrorHook;
-}
+};
 
 interface TokenBody {
   access_token?: unknown;
@@ -23,8 +32,8 @@ interface TokenBody {
 }
 
 /**
- * OAuth2 client-credentials tokens, cached until shortly before they expire. Concurrent callers
- * share one refresh, so a burst of actions costs one token request.
+ * OAuth2 tokens from a client id and secret or a signed assertion, cached until shortly before
+ * they expire. Concurrent callers share one refresh, so a burst of actions costs one token request.
  */
 export class OAuth2ClientCredentials implements TokenProvider {
   private cached: { token: string; expiresAt: number } | undefined;
@@ -52,10 +61,12 @@ export class OAuth2ClientCredentials implements TokenProvider {
   }
 
   private async fetchToken(): Promise<string> {
+    const options = this.options;
     const form: Record<string, string> = {
-      client_id: this.options.clientId,
-      client_secret: this.options.clientSecret,
-      ...this.options.extra,
+      ...(options.assertion
+        ? { assertion: options.assertion() }
+        : { client_id: options.clientId, client_secret: options.clientSecret }),
+      ...options.extra,
     };
     if (this.options.grantType) form.grant_type = this.options.grantType;
     let body: TokenBody | undefined;
@@ -68,13 +79,14 @@ export class OAuth2ClientCredentials implements TokenProvider {
         parseError: this.options.parseError,
       }));
     } catch (err) {
-      // 400/401/403 from a token endpoint means the credentials are wrong: retrying cannot help.
+      // 400/401/403 from a token endpoint means the credentials (or the user, or the scopes
+      // granted) are wrong: retrying cannot help.
       if (err instanceof VendorError && !err.retryable && [400, 401, 403].includes(err.status ?? 0)) {
         throw new VendorError({
           vendor: err.vendor,
           status: err.status,
           code: 'AUTH_FAILED',
-          message: `authentication failed: ${err.message}`,
+          message: `authentication failed${options.subject ? ` for ${options.subject}` : ''}: ${err.message}`,
           retryable: false,
         });
       }

@@ -1,5 +1,5 @@
-import type { HttpClient } from './http-client';
 import type { ActionContext } from './integration.types';
+import { perClientCache } from './per-client';
 
 export interface TtlCacheOptions {
   /** How long an entry lives; 0 or less turns the cache off (every read misses). */
@@ -102,17 +102,7 @@ export function perConnection<T>(
   create: (connection: ActionContext['connection']) => T,
   variant: (connection: ActionContext['connection']) => string = () => '',
 ): (ctx: ConnectionScope) => T {
-  const byClient = new WeakMap<HttpClient, Map<string, T>>();
-  return (ctx) => {
-    const { connection } = ctx;
-    const key = `${connection.id}|${connection.baseUrl}|${variant(connection)}`;
-    let scoped = byClient.get(ctx.http);
-    if (!scoped) byClient.set(ctx.http, (scoped = new Map()));
-    let value = scoped.get(key);
-    if (value === undefined) {
-      value = create(connection);
-      scoped.set(key, value);
-    }
-    return value;
-  };
+  const cache = perClientCache<T>();
+  return ({ connection, http }) =>
+    cache(http, `${connection.id}|${connection.baseUrl}|${variant(connection)}`, () => create(connection));
 }

@@ -1,4 +1,5 @@
 import { HttpClient } from './http-client';
+import { perClientCache } from './per-client';
 import { VendorError } from './vendor-error';
 
 /** Which client serves a URL, and the path to hand it. */
@@ -57,7 +58,7 @@ export function urlSetting(value: unknown, fallback: string, name: string, vendo
   return raw.replace(/\/+$/, '');
 }
 
-const siblings = new WeakMap<HttpClient, Map<string, HttpClient>>();
+const siblings = perClientCache<HttpClient>();
 
 /**
  * The client for a destination given as a whole URL (a webhook's setting or secret, a second host), not as the connection's
@@ -67,14 +68,11 @@ const siblings = new WeakMap<HttpClient, Map<string, HttpClient>>();
  */
 export function clientForOrigin(http: HttpClient, origin: string): HttpClient {
   if (http.baseUrl === origin) return http;
-  let perOrigin = siblings.get(http);
-  if (!perOrigin) siblings.set(http, (perOrigin = new Map()));
-  let client = perOrigin.get(origin);
-  if (!client) {
-    client = new HttpClient({ vendor: http.vendor, baseUrl: origin, sleep: (ms) => http.wait(ms) });
-    perOrigin.set(origin, client);
-  }
-  return client;
+  return siblings(
+    http,
+    origin,
+    () => new HttpClient({ vendor: http.vendor, baseUrl: origin, sleep: (ms) => http.wait(ms) }),
+  );
 }
 
 /** The query of a URL as the client's `query` option (repeated keys kept). */

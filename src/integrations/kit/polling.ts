@@ -1,4 +1,4 @@
-import type { ActionContext } from '../../src/integrations/kit/integration.types';
+import type { ActionContext } from './integration.types';
 
 export interface PollOptions {
   /** Wait between two reads. 0 reads back to back (the fake settles state on reads). */
@@ -45,7 +45,8 @@ export async function pollUntil<T>(args: {
   return value;
 }
 
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms` (not at all for 0 or less); cut short, rejecting with the signal's reason, on cancellation. */
+export function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason as Error);
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
