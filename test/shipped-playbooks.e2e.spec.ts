@@ -3,6 +3,7 @@ import { CONFORMANCE_FIXTURES as F } from '../src/integrations/kit/conformance/f
 import { startCordon, testDatabase, type CordonProcess } from './support/cordon-process';
 import { connectFake, effectsOf } from './support/fakes';
 import { eventually, graphqlClient } from './support/graphql-client';
+import { recordHistory } from './support/histories';
 
 /**
  * The playbooks Cordon ships, end to end on real Temporal and a real database, each acting
@@ -12,7 +13,7 @@ const ADMIN_KEY = 'cdn_e2e_shipped_admin_key_0123456789';
 
 const INGEST = `mutation($input: [AlertInput!]!) { ingestAlerts(input: $input) { alerts { id caseId } } }`;
 const RUN_PLAYBOOK = `mutation($input: RunPlaybookInput!) { runPlaybook(input: $input) { run { id } } }`;
-const RUN = `query($id: ID!) { playbookRun(id: $id) { id status error steps { stepId status output error } } }`;
+const RUN = `query($id: ID!) { playbookRun(id: $id) { id status error workflowId steps { stepId status output error } } }`;
 const RUNS = `query($caseId: ID) { playbookRuns(caseId: $caseId, first: 20) { edges { node { id playbookId status } } } }`;
 const PENDING = `query($caseId: ID) { approvals(filter: { status: PENDING, caseId: $caseId }) { edges { node { id runId prompt } } } }`;
 const DECIDE = `mutation($input: DecideApprovalInput!) { decideApproval(input: $input) { id status } }`;
@@ -20,6 +21,7 @@ const UPDATE_CASE = `mutation($input: UpdateCaseInput!) { updateCase(input: $inp
 
 interface Run {
   id: string;
+  workflowId: string;
   status: string;
   error: any;
   steps: { stepId: string; status: string; output: any; error: any }[];
@@ -118,6 +120,7 @@ describe('shipped playbooks against the vendors’ fakes', () => {
     await closeAs(alert.caseId, 'BENIGN');
     const done = await finished(approval.runId);
     expect(done.status).toBe('SUCCEEDED');
+    await recordHistory('shipped-contain-host-benign-release', done.workflowId, cordon.temporalAddress());
     expect(step(done, 'release')).toMatchObject({ status: 'SUCCEEDED' });
     expect(effectsOf(fakes.edr, 'edr.release_host')).toEqual([host]);
   });
@@ -143,6 +146,7 @@ describe('shipped playbooks against the vendors’ fakes', () => {
     await closeAs(alert.caseId, 'FALSE_POSITIVE');
     const done = await finished(approval.runId);
     expect(done.status).toBe('SUCCEEDED');
+    await recordHistory('shipped-compromised-account', done.workflowId, cordon.temporalAddress());
     expect(effectsOf(fakes.identity, 'identity.unsuspend_user')).toEqual([userId]);
   });
 
@@ -159,6 +163,7 @@ describe('shipped playbooks against the vendors’ fakes', () => {
     });
     const done = await finished(id);
     expect(done.status).toBe('SUCCEEDED');
+    await recordHistory('shipped-phishing-response', done.workflowId, cordon.temporalAddress());
     expect(step(done, 'quarantine')!.output).toHaveLength(F.email.mailboxes.length);
     expect(effectsOf(fakes.email, 'email.quarantine_message')).toHaveLength(F.email.mailboxes.length);
     expect(effectsOf(fakes.email, 'email.block_sender')).toHaveLength(1);
@@ -187,6 +192,7 @@ describe('shipped playbooks against the vendors’ fakes', () => {
     );
     const done = await finished(id);
     expect(done.status).toBe('SUCCEEDED');
+    await recordHistory('shipped-block-malicious-ip-ttl', done.workflowId, cordon.temporalAddress());
     expect(step(done, 'ttl')).toMatchObject({ status: 'SUCCEEDED', output: { waited: '3s' } });
     expect(effectsOf(fakes.firewall, 'firewall.unblock_ip')).toEqual([F.intel.maliciousIp]);
   });
@@ -233,6 +239,7 @@ describe('shipped playbooks against the vendors’ fakes', () => {
     expect(approval.prompt).toContain('Isolate 2 hosts');
     const done = await finished(id);
     expect(done.status).toBe('SUCCEEDED');
+    await recordHistory('shipped-ransomware-outbreak', done.workflowId, cordon.temporalAddress());
     expect(step(done, 'isolate')!.output).toHaveLength(2);
     expect(effectsOf(fakes.edr, 'edr.isolate_host').length - before).toBe(2);
     const kase = await gql(`query($id: ID!) { case(id: $id) { status } }`, { id: caseId }, responder);
