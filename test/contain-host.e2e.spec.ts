@@ -145,14 +145,22 @@ describe('contain-host: alert in, approved containment out', () => {
     expect(decided.errors).toBeUndefined();
     expect(decided.data.decideApproval.status).toBe('APPROVED');
 
-    const run = await finishedRun(approval.runId);
-    await recordHistory('contain-host-approve', run.workflowId, cordon.temporalAddress());
-    expect(run.status).toBe('SUCCEEDED');
+    // Contained, the run now waits for the case to close (to release the host if it was benign).
+    const run = await eventually(async () => {
+      const r = (await gql(RUN, { id: approval.runId }, responderKey)).data.playbookRun;
+      return r.steps.some(
+        (st: { stepId: string; status: string }) => st.stepId === 'closed' && st.status === 'WAITING',
+      )
+        ? r
+        : undefined;
+    }, 'the run to wait for the case to close');
     expect(run.steps.map((s: { stepId: string; status: string }) => [s.stepId, s.status])).toEqual([
       ['host', 'SUCCEEDED'],
+      ['intel', 'SKIPPED'],
       ['approve', 'SUCCEEDED'],
       ['isolate', 'SUCCEEDED'],
       ['record', 'SUCCEEDED'],
+      ['closed', 'WAITING'],
     ]);
     const calls = containCalls();
     expect(calls).toHaveLength(1);
@@ -181,6 +189,23 @@ describe('contain-host: alert in, approved containment out', () => {
     // Deciding again is a conflict, and changes nothing.
     const again = await gql(DECIDE, { input: { approvalId: approval.id, decision: 'REJECT' } }, responderKey);
     expect(errorCodes(again)).toEqual(['CONFLICT']);
+    expect(containCalls()).toHaveLength(1);
+
+    // Closed as a true positive: the host stays contained and the run ends.
+    for (const status of ['RESOLVED', 'CLOSED']) {
+      const res = await gql(
+        `mutation($i: UpdateCaseInput!) { updateCase(input: $i) { id } }`,
+        { i: { caseId: alert.caseId, status, resolution: 'TRUE_POSITIVE' } },
+        ADMIN_KEY,
+      );
+      expect(res.errors).toBeUndefined();
+    }
+    const done = await finishedRun(approval.runId);
+    await recordHistory('contain-host-approve-true-positive', done.workflowId, cordon.temporalAddress());
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.steps.find((s: { stepId: string }) => s.stepId === 'release')).toMatchObject({
+      status: 'SKIPPED',
+    });
     expect(containCalls()).toHaveLength(1);
   });
 

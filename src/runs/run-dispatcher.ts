@@ -8,6 +8,7 @@ import { PlaybookRunEntity } from './entities/playbook-run.entity';
 
 const SWEEP_EVERY_MS = 10_000;
 const STALE_AFTER_MS = 15_000;
+const START_CONCURRENCY = 8;
 
 /**
  * Gets queued runs to Temporal. Called right after the transaction that queued them commits,
@@ -49,20 +50,26 @@ export class RunDispatcher implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   async dispatch(tenantId: string, runIds: string[]): Promise<void> {
-    for (const id of runIds) {
-      try {
-        const run = await this.db.run(tenantId, (em) =>
-          em.findOneOrFail(PlaybookRunEntity, { where: { tenantId, id } }),
-        );
-        await this.startRun(run);
-      } catch (err) {
-        // Left QUEUED: the sweep retries. Ingestion has already succeeded and must say so.
-        this.logger.warn(
-          { runId: id, err: (err as Error).message },
-          'could not start a queued run; will retry',
-        );
+    // A few starts at a time: one after another, a burst of alerts waits on round trips.
+    let next = 0;
+    const lane = async () => {
+      while (next < runIds.length) {
+        const id = runIds[next++];
+        try {
+          const run = await this.db.run(tenantId, (em) =>
+            em.findOneOrFail(PlaybookRunEntity, { where: { tenantId, id } }),
+          );
+          await this.startRun(run);
+        } catch (err) {
+          // Left QUEUED: the sweep retries. Ingestion has already succeeded and must say so.
+          this.logger.warn(
+            { runId: id, err: (err as Error).message },
+            'could not start a queued run; will retry',
+          );
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(START_CONCURRENCY, runIds.length) }, lane));
   }
 
   /** Starts a queued run's workflow; a run already started is left alone. */

@@ -5,6 +5,7 @@ import {
   isCancellation,
   proxyActivities,
   setHandler,
+  patched,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RunActivities } from './activity-contract';
@@ -56,6 +57,8 @@ export class RunContext {
   readonly events: RunEvent[] = [];
   /** Events before this index were consumed by an earlier wait. */
   eventCursor = 0;
+  /** The start's projection write, when it runs alongside the first steps. */
+  started: Promise<void> | undefined;
   readonly calls: DryRunCall[] = [];
   inputs: Record<string, unknown> = {};
   state: RunStateView = { status: 'RUNNING', currentStep: null, pendingApprovalIds: [] };
@@ -224,11 +227,18 @@ export async function executeRun(
   );
   const undo = (stepId: string, action: string, args: Scope) => runAction(run, stepId, action, args);
 
-  await projection.markRunStarted({
-    tenantId: input.tenantId,
-    runId: input.runId,
-    temporalRunId: workflowInfo().runId,
-  });
+  const markStarted = () =>
+    projection.markRunStarted({
+      tenantId: input.tenantId,
+      runId: input.runId,
+      temporalRunId: workflowInfo().runId,
+    });
+  // Recording the start need not hold up the first step (one Temporal round trip less before
+  // containment); runs begun before this change replay the old order.
+  if (patched('run-start-alongside-first-step')) {
+    const started = markStarted();
+    run.started = started.catch(() => undefined);
+  } else await markStarted();
   try {
     run.inputs = await renderInputs(run);
     await run.runList(input.definition.steps);
@@ -289,8 +299,9 @@ async function finish(
       return finish(run, 'FAILED', { ...failureInfo(err), stepId: 'outputs' });
     }
   }
-  // A decision being persisted must land before the run is reported finished.
+  // A decision being persisted, and the start itself, must land before the run is reported finished.
   await condition(allHandlersFinished);
+  await run.started;
   await projection.finishRun({ tenantId: run.tenantId, runId: run.runId, status, error });
   return {
     status,
