@@ -440,4 +440,98 @@ steps:
     );
     expect(kase.data.case.status).toBe('OPEN');
   });
+
+  it('starts case.created and case.updated playbooks once per event, runs built-ins and a vendor action by name, and honours non_retryable', async () => {
+    await save(`
+id: engine-on-case-created
+name: Engine on case created
+trigger: { event: case.created, when: 'title = "engine trigger case"' }
+steps:
+  - id: tag
+    action: case.add_tags
+    with: { tags: [triaged] }
+  - id: assign
+    action: case.assign
+    with: { assignee: 'apikey:triage-bot' }
+  - id: ioc
+    action: case.add_observable
+    with: { type: IP, value: 203.0.113.99 }
+`);
+    await save(`
+id: engine-on-case-updated
+name: Engine on case updated
+trigger: { event: case.updated, when: 'status = "INVESTIGATING" and "triaged" in tags' }
+steps:
+  - id: flaky
+    action: crowdstrike-falcon.find_host
+    with: { hostname: WS-01 }
+    retry: { max_attempts: 3, initial_interval: 100ms, non_retryable: ['503'] }
+    on_error: continue
+  - id: find
+    action: crowdstrike-falcon.find_host
+    with: { hostname: WS-01 }
+`);
+    const ingest = await gql(
+      `mutation($input: [AlertInput!]!) { ingestAlerts(input: $input) { alerts { id caseId } } }`,
+      { input: [{ source: 'edr', title: 'for the trigger case', severity: 'LOW' }] },
+      ADMIN_KEY,
+    );
+    const created = await gql(
+      `mutation($input: CreateCaseInput!) { createCase(input: $input) { id } }`,
+      { input: { title: 'engine trigger case', alertIds: [ingest.data.ingestAlerts.alerts[0].id] } },
+      ADMIN_KEY,
+    );
+    expect(created.errors).toBeUndefined();
+    const triggerCase = created.data.createCase.id as string;
+    const runsOf = async (playbookId: string) => {
+      const res = await gql(
+        `query($caseId: ID) { playbookRuns(caseId: $caseId, first: 20) { edges { node { id playbookId status trigger } } } }`,
+        { caseId: triggerCase },
+        responderKey,
+      );
+      return res.data.playbookRuns.edges
+        .map((e: any) => e.node)
+        .filter((r: any) => r.playbookId === playbookId);
+    };
+    const [onCreate] = await eventually(async () => {
+      const runs = await runsOf('engine-on-case-created');
+      return runs.length && runs[0].status === 'SUCCEEDED' ? runs : undefined;
+    }, 'the case.created run');
+    expect(onCreate.trigger).toBe('case.created');
+    const kase = await gql(
+      `query($id: ID!) { case(id: $id) { tags assignee timeline { kind data } } }`,
+      { id: triggerCase },
+      responderKey,
+    );
+    expect(kase.data.case).toMatchObject({ tags: ['triaged'], assignee: 'apikey:triage-bot' });
+    expect(kase.data.case.timeline.map((e: any) => e.kind)).toContain('OBSERVABLE_ADDED');
+    const seen = await gql(
+      `{ alerts(first: 5, observable: "203.0.113.99") { totalCount } }`,
+      {},
+      responderKey,
+    );
+    expect(seen.data.alerts.totalCount).toBe(1);
+
+    // The tag and assignment were case updates too, but did not match; this one does.
+    expect(await runsOf('engine-on-case-updated')).toHaveLength(0);
+    // Falcon answers 503 for the whole of one attempt (the HTTP client's four tries).
+    falcon.injectFaults(
+      Array.from({ length: 4 }, () => ({ status: 503, match: { pathPrefix: '/devices/queries' } })),
+    );
+    await gql(
+      `mutation { updateCase(input: { caseId: "${triggerCase}", status: INVESTIGATING }) { id } }`,
+      {},
+      ADMIN_KEY,
+    );
+    const [onUpdate] = await eventually(async () => {
+      const runs = await runsOf('engine-on-case-updated');
+      return runs.length && ['SUCCEEDED', 'FAILED'].includes(runs[0].status) ? runs : undefined;
+    }, 'the case.updated run');
+    const done = await runOf(onUpdate.id);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(step(done, 'find')).toMatchObject({ status: 'SUCCEEDED', output: { hostname: 'WS-01' } });
+    // A 503 is retryable, but this step names its code non-retryable: one attempt, then on.
+    expect(step(done, 'flaky')).toMatchObject({ status: 'FAILED', attempts: 1, error: { code: '503' } });
+    expect(await runsOf('engine-on-case-updated')).toHaveLength(1);
+  });
 });
