@@ -93,6 +93,33 @@ describe('restart keeps alerts, cases and in-flight runs', () => {
       responder,
     );
     expect(decided.errors).toBeUndefined();
+    // Contained after the restart; the run then waits for the case to close.
+    await eventually(async () => {
+      const r = (
+        await gql(
+          `query($id: ID!) { playbookRun(id: $id) { steps { stepId status } } }`,
+          { id: approval.runId },
+          responder,
+        )
+      ).data.playbookRun;
+      return r.steps.some(
+        (st: { stepId: string; status: string }) => st.stepId === 'closed' && st.status === 'WAITING',
+      )
+        ? true
+        : undefined;
+    }, 'containment');
+    expect(falcon.calls.filter((c) => c.path.includes('action_name=contain'))).toHaveLength(1);
+    const kase = (await gql(`query($id: ID!) { case(id: $id) { status } }`, { id: caseId }, responder)).data
+      .case;
+    expect(kase.status).toBe('CONTAINED');
+    for (const status of ['RESOLVED', 'CLOSED']) {
+      const res = await gql(
+        `mutation($i: UpdateCaseInput!) { updateCase(input: $i) { id } }`,
+        { i: { caseId, status, resolution: 'TRUE_POSITIVE' } },
+        ADMIN_KEY,
+      );
+      expect(res.errors).toBeUndefined();
+    }
     const run = await eventually(async () => {
       const r = (
         await gql(`query($id: ID!) { playbookRun(id: $id) { status } }`, { id: approval.runId }, responder)
@@ -100,9 +127,5 @@ describe('restart keeps alerts, cases and in-flight runs', () => {
       return r.status === 'RUNNING' || r.status === 'WAITING' ? undefined : r;
     }, 'the run to finish');
     expect(run.status).toBe('SUCCEEDED');
-    expect(falcon.calls.filter((c) => c.path.includes('action_name=contain'))).toHaveLength(1);
-    const kase = (await gql(`query($id: ID!) { case(id: $id) { status } }`, { id: caseId }, responder)).data
-      .case;
-    expect(kase.status).toBe('CONTAINED');
   });
 });
