@@ -68,9 +68,15 @@ async function baselineInsert(alerts: AlertInput[]): Promise<number> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
+    // As Cordon itself writes (row-level security): the tenant as cordon_system, rows as cordon_app.
+    await client.query(`SELECT set_config('role', 'cordon_system', false)`);
     const [{ id: tenantId }] = (
       await client.query(`INSERT INTO tenants (name) VALUES ('bench') RETURNING id`)
     ).rows as { id: string }[];
+    await client.query(
+      `SELECT set_config('role', 'cordon_app', false), set_config('cordon.tenant_id', $1, false)`,
+      [tenantId],
+    );
     const unique = [...new Map(alerts.map((a) => [a.sourceRef, a])).values()];
     const start = process.hrtime.bigint();
     for (let i = 0; i < unique.length; i += BATCH) {

@@ -1,6 +1,8 @@
 import * as os from 'node:os';
+import { approvalBench } from './approval.bench';
 import { ingestBench } from './ingest.bench';
 import { listBench } from './list.bench';
+import { playbookBench } from './playbook.bench';
 
 /** `npm run bench -- <name> [--n N]`: runs one benchmark and prints one JSON line. */
 const BENCHES: Record<
@@ -9,6 +11,9 @@ const BENCHES: Record<
 > = {
   ingest: { run: ingestBench, defaultN: 10_000 },
   list: { run: listBench, defaultN: 2_000 },
+  // --n: runs left waiting on approvals while 200 more are decided and timed.
+  approval: { run: approvalBench, defaultN: 1_000 },
+  playbook: { run: playbookBench, defaultN: 200 },
 };
 
 async function main(): Promise<void> {

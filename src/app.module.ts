@@ -16,6 +16,9 @@ import { EVENT_RELAY_URL, PgEventRelay } from './events/pg-event-relay';
 import { graphqlContext } from './common/graphql/graphql-context';
 import { WorkerService } from './temporal/worker.service';
 import { formatGraphqlError } from './common/errors/graphql-error.formatter';
+import { requestIdPlugin } from './common/errors/request-id.plugin';
+import { depthLimitRule, queryCostPlugin, socketValidation } from './common/graphql/query-limits';
+import { RateLimitModule } from './common/security/rate-limit';
 import { loggerOptions } from './bootstrap/logging';
 import { AuthModule } from './auth/auth.module';
 import { AlertsModule } from './alerts/alerts.module';
@@ -60,6 +63,7 @@ class CoreModule {
 @Module({})
 export class AppModule {
   static forRoot(runtime: Runtime): DynamicModule {
+    const security = runtime.config.security;
     const api = runtime.roles.api
       ? [
           GraphQLModule.forRoot<ApolloDriverConfig>({
@@ -69,12 +73,23 @@ export class AppModule {
               runtime.config.mode === 'embedded' ? path.join(projectRoot(), 'schema.gql') : true,
             sortSchema: true,
             playground: false,
-            introspection: true,
+            // Hardening (issue 7): no schema discovery in production, cross-site requests refused,
+            // deep or costly operations rejected before any resolver runs.
+            introspection: !security.production,
+            hideSchemaDetailsFromClientErrors: security.production,
+            csrfPrevention: true,
+            validationRules: [depthLimitRule(security.graphql.maxDepth)],
+            plugins: [queryCostPlugin(security.graphql), requestIdPlugin()],
             context: graphqlContext,
             // graphql-ws; the API key goes in connectionParams.authorization ("Bearer …").
             subscriptions: {
               'graphql-ws': {
                 path: '/graphql',
+                // graphql-ws's own `validate` option: Nest hands every option through, though its
+                // type names only some.
+                ...({
+                  validate: socketValidation({ ...security.graphql, introspection: !security.production }),
+                } as object),
                 // The same error mapping as HTTP: typed codes kept, anything unexpected masked.
                 onNext: (
                   _ctx: unknown,
@@ -99,6 +114,7 @@ export class AppModule {
       imports: [
         LoggerModule.forRoot(loggerOptions(runtime.config)),
         CoreModule.forRoot(runtime),
+        RateLimitModule.forRoot(security),
         TypeOrmModule.forRoot(
           dataSourceOptions({
             url: runtime.databaseUrl,

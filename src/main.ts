@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, type AppConfig, type RunMode } from './config/
 import { AppModule, type Runtime } from './app.module';
 import { startInfrastructure, type Infrastructure } from './bootstrap/infrastructure';
 import { createValidationPipe } from './common/errors/validation';
-import { runMigrations } from './database/data-source';
+import { migrateAndVerify } from './database/data-source';
 import { TenancyService } from './tenancy/tenancy.service';
 import { PlaybooksService } from './playbooks/playbooks.service';
 import { AppErrorFilter } from './common/errors/app-error.filter';
@@ -15,6 +15,8 @@ import { bodyParserErrorHandler } from './common/errors/body-parser-error.handle
 import { installTemporalLogging } from './bootstrap/temporal-logging';
 import { webhookBodyParser } from './webhooks/webhook-body.parser';
 import { WEBHOOKS_PATH } from './webhooks/webhook-contract';
+import { nulCharacterGuard } from './common/validation/nul-characters';
+import { securityHeaders } from './common/security/security-headers';
 
 /** Up to 1,000 alerts per batch with their raw payloads; bigger bodies are refused before parsing. */
 const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -53,20 +55,29 @@ async function main(): Promise<void> {
   app.useLogger(app.get(PinoLogger));
   app.enableShutdownHooks();
 
-  const applied = await runMigrations(app.get(DataSource), infra.embeddedDatabase);
+  // Refuses to go on unless tenant isolation holds (roles, forced RLS on every tenant table).
+  const applied = await migrateAndVerify(app.get(DataSource), {
+    embedded: infra.embeddedDatabase,
+    ownerUrl: config.database.ownerUrl,
+  });
   if (applied.length) say(`[cordon] migrations applied: ${applied.join(', ')}`);
   await app.get(PlaybooksService).loadShipped();
   const boot = await app.get(TenancyService).bootstrap();
 
   if ('listen' in app) {
     const http = app as NestExpressApplication;
+    http.disable('x-powered-by');
+    if (config.security.trustProxy !== undefined) http.set('trust proxy', config.security.trustProxy);
+    http.use(securityHeaders());
     // Webhooks are verified over their exact bytes: a raw parser (2 MB) takes them before JSON does.
     http.use(WEBHOOKS_PATH, webhookBodyParser());
     http.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
     // Right behind the parser, so a refused body answers a clear 413/400 in the API's shape.
     http.use(bodyParserErrorHandler(BODY_LIMIT_BYTES));
+    // PostgreSQL cannot store NUL characters: refused here rather than failing a write later.
+    http.use(nulCharacterGuard());
     http.useGlobalPipes(createValidationPipe());
-    http.useGlobalFilters(new AppErrorFilter());
+    http.useGlobalFilters(new AppErrorFilter(http.getHttpAdapter()));
     await http.listen(config.port, config.host);
     const port = (http.getHttpServer().address() as { port: number }).port;
     say(`[cordon] GraphQL API: http://localhost:${port}/graphql`);

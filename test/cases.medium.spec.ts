@@ -81,7 +81,7 @@ describe('alerts and cases on a real database', () => {
 
   it('folds repeats only within the window, configurable per source', async () => {
     const tenantId = await m.newTenant();
-    await m.db.system((em) =>
+    await m.db.run(tenantId, (em) =>
       em.query(
         `UPDATE tenants SET dedup = '{"windowMinutes": 60, "sources": {"av": {"windowMinutes": 5, "entityTypes": ["HOSTNAME", "IP"]}}}' WHERE id = $1`,
         [tenantId],
@@ -211,7 +211,7 @@ describe('alerts and cases on a real database', () => {
 
   it('does not correlate when the tenant turned it off', async () => {
     const tenantId = await m.newTenant();
-    await m.db.system((em) =>
+    await m.db.run(tenantId, (em) =>
       em.query(
         `UPDATE tenants SET correlation = jsonb_set(correlation, '{enabled}', 'false') WHERE id = $1`,
         [tenantId],

@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { AppError } from '../common/errors/app-error';
+import { asUnavailable } from '../common/errors/unavailable';
 import type { ConnectionsService } from '../integrations/connections.service';
 import { HttpClient } from '../integrations/kit/http-client';
 import { VendorError } from '../integrations/kit/vendor-error';
@@ -45,14 +46,16 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
       const attempt = ctx.info.attempt;
       const { tenantId, runId, stepId } = args;
       const kind = args.kind ?? 'action';
-      const { completedOutput } = await deps.projection.stepAttempt(tenantId, {
-        runId,
-        stepId,
-        kind,
-        action: args.action,
-        input: args.input,
-        attempt,
-      });
+      const { completedOutput } = await whileDatabaseAway(ctx, () =>
+        deps.projection.stepAttempt(tenantId, {
+          runId,
+          stepId,
+          kind,
+          action: args.action,
+          input: args.input,
+          attempt,
+        }),
+      );
       if (completedOutput) return completedOutput;
       try {
         let output: Record<string, unknown>;
@@ -77,14 +80,16 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
             args.input,
           );
         }
-        await deps.projection.recordStep(tenantId, {
-          runId,
-          stepId,
-          kind,
-          action: args.action,
-          status: 'SUCCEEDED',
-          output,
-        });
+        await whileDatabaseAway(ctx, () =>
+          deps.projection.recordStep(tenantId, {
+            runId,
+            stepId,
+            kind,
+            action: args.action,
+            status: 'SUCCEEDED',
+            output,
+          }),
+        );
         return output;
       } catch (err) {
         const failure = toFailure(err);
@@ -93,6 +98,25 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
       }
     },
   };
+}
+
+/**
+ * The step's own records are idempotent upserts: while PostgreSQL is unreachable the attempt
+ * waits for it (heartbeating) instead of failing. A failed attempt would count against the
+ * step's retries, and once the vendor has acted the step must not fail only because its result
+ * could not be written yet. The attempt's timeout still bounds the wait (a heartbeat learns of
+ * it and cancels the sleep).
+ */
+async function whileDatabaseAway<T>(ctx: Context, work: () => Promise<T>): Promise<T> {
+  for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 4000)) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!asUnavailable(err) || ctx.cancellationSignal.aborted) throw err;
+      ctx.heartbeat();
+      await ctx.sleep(delayMs);
+    }
+  }
 }
 
 /** The fake a dry run talks to, chosen like the real call would be (the tenant's binding first). */

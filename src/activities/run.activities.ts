@@ -17,6 +17,9 @@ export function createRunActivities(deps: {
     openApproval: (args) => deps.approvals.open(args),
     recordApprovalDecision: (args) => deps.approvals.recordDecision(args),
     closeApproval: (args) => deps.approvals.close(args),
+    escalateApproval: (args) => deps.approvals.escalate(args),
+    notifyApproval: (args) => deps.approvals.notify(args),
+    announceApprovalOutcome: (args) => deps.approvals.announceOutcome(args),
     prepareChildRun: (args) => deps.launcher.prepareChild(args),
   };
 }

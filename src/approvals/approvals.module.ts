@@ -1,10 +1,37 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { IntegrationsModule } from '../integrations/integrations.module';
+import { APPROVAL_AUDIT, LoggingApprovalAudit } from './approval-audit';
 import { ApprovalsProjection } from './approvals-projection.service';
 import { ApprovalsResolver } from './approvals.resolver';
 import { ApprovalsService } from './approvals.service';
+import { ApproverIdentities } from './identities/approver-identities.service';
+import { ApprovalLinksController } from './links/approval-links.controller';
+import { ApprovalLinks } from './links/approval-links.service';
+import { ApprovalNotifier } from './notify/approval-notifier.service';
+import { IntegrationActionRunner } from './notify/integration-action.runner';
+import { SlackInteractionsController } from './slack/slack-interactions.controller';
+import { SlackInteractions } from './slack/slack-interactions.service';
 
+/**
+ * Approvals: the projection the workflow writes, the API that sends decisions to it (GraphQL,
+ * Slack buttons, e-mail and Teams links), and the messages that tell people an approval waits.
+ */
 @Module({
-  providers: [ApprovalsService, ApprovalsResolver, ApprovalsProjection],
-  exports: [ApprovalsProjection],
+  imports: [IntegrationsModule, AuthModule],
+  controllers: [SlackInteractionsController, ApprovalLinksController],
+  providers: [
+    ApprovalsService,
+    ApprovalsResolver,
+    ApprovalsProjection,
+    ApprovalNotifier,
+    IntegrationActionRunner,
+    ApprovalLinks,
+    ApproverIdentities,
+    SlackInteractions,
+    // No audit log exists yet; the audit module will provide its writer under this token.
+    { provide: APPROVAL_AUDIT, useClass: LoggingApprovalAudit },
+  ],
+  exports: [ApprovalsProjection, ApprovalsService],
 })
 export class ApprovalsModule {}

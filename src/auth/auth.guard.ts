@@ -5,6 +5,7 @@ import { AuthException } from './auth.exception';
 import { requestOf } from './current-principal.decorator';
 import { PROVIDER_ADMIN_KEY, PUBLIC_KEY, ROLE_KEY } from './roles.decorator';
 import { roleAtLeast, type RoleName } from './roles';
+import { FailedLoginLimiter } from '../common/security/rate-limit';
 
 /**
  * One guard for every resolver and route. It fails closed: a handler that declares neither a
@@ -15,6 +16,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
+    private readonly failedLogins: FailedLoginLimiter,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -28,7 +30,12 @@ export class AuthGuard implements CanActivate {
     const req = requestOf(ctx);
     const secret = bearer(req.headers.authorization);
     if (!secret) throw AuthException.unauthenticated();
-    const principal = await this.apiKeys.authenticate(secret);
+    // Guessing keys from one address is slowed down: too many failures and it is refused a while.
+    this.failedLogins.assertAllowed(req.ip);
+    const principal = await this.apiKeys.authenticate(secret).catch(async (err: unknown) => {
+      await this.failedLogins.failed(req.ip);
+      throw err;
+    });
     req.principal = principal;
     if (providerOnly) {
       if (!principal.providerAdmin) throw new AuthException('FORBIDDEN', 'only provider admins may do this');

@@ -5,6 +5,7 @@ import { AuthException } from './auth.exception';
 
 export function requestOf(ctx: ExecutionContext): {
   headers: Record<string, string | string[] | undefined>;
+  ip?: string;
   principal?: Principal;
 } {
   if (ctx.getType<string>() === 'graphql') return GqlExecutionContext.create(ctx).getContext().req;

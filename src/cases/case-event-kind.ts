@@ -11,6 +11,10 @@ export const CASE_EVENT_KINDS = [
   'OBSERVABLE_ADDED',
   'MERGED',
   'PLAYBOOK_STEP',
+  'APPROVAL_REQUESTED',
+  'APPROVAL_NOTIFIED',
   'APPROVAL_DECISION',
+  'APPROVAL_ESCALATED',
+  'APPROVAL_CLOSED',
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];

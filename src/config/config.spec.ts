@@ -34,4 +34,38 @@ describe('loadConfig', () => {
   it('refuses a bootstrap key that is too short to be a secret', () => {
     expect(() => loadConfig({ CORDON_BOOTSTRAP_API_KEY: 'admin' })).toThrow(/CORDON_BOOTSTRAP_API_KEY/);
   });
+  it('reads the security settings, strict by default', () => {
+    const c = loadConfig({});
+    expect(c.security.production).toBe(false);
+    expect(c.security.outbound).toEqual({ allowPrivate: false, allowlist: [] });
+    const p = loadConfig({
+      NODE_ENV: 'production',
+      CORDON_ALLOW_PRIVATE_CONNECTIONS: '1',
+      CORDON_CONNECTION_ALLOWLIST: '*.CrowdStrike.com, 10.0.0.0/8',
+      CORDON_RATE_LIMIT_MUTATIONS: '0',
+    });
+    expect(p.security.production).toBe(true);
+    expect(p.security.outbound).toEqual({
+      allowPrivate: true,
+      allowlist: ['*.crowdstrike.com', '10.0.0.0/8'],
+    });
+    expect(p.security.rateLimits.mutations).toBe(0);
+    expect(p.security.trustProxy).toBeUndefined();
+    expect(loadConfig({ CORDON_TRUST_PROXY: '1' }).security.trustProxy).toBe(1);
+    expect(loadConfig({ CORDON_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).security.trustProxy).toBe(
+      'loopback, 10.0.0.0/8',
+    );
+    expect(() => loadConfig({ CORDON_ALLOW_PRIVATE_CONNECTIONS: 'yes' })).toThrow(
+      /CORDON_ALLOW_PRIVATE_CONNECTIONS/,
+    );
+  });
+
+  it('takes an owner URL for migrations only beside DATABASE_URL', () => {
+    expect(() => loadConfig({ DATABASE_OWNER_URL: 'postgres://owner@h/db' })).toThrow(/needs DATABASE_URL/);
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://app@h/db',
+      DATABASE_OWNER_URL: 'postgres://owner@h/db',
+    });
+    expect(c.database.ownerUrl).toBe('postgres://owner@h/db');
+  });
 });

@@ -15,6 +15,12 @@ export interface AppConfig {
   database: {
     /** Unset → embedded PGlite under dataDir. */
     url: string | undefined;
+    /**
+     * The schema owner, for migrations only (DATABASE_OWNER_URL); DATABASE_URL's login then owns
+     * nothing. Unset → DATABASE_URL's login migrates (it owns the schema) and, like every login,
+     * switches to cordon_app / cordon_system per transaction.
+     */
+    ownerUrl: string | undefined;
     poolSize: number;
   };
   temporal: {
@@ -34,6 +40,28 @@ export interface AppConfig {
   masterKey: string | undefined;
   integrationsPath: string[];
   shutdownGraceMs: number;
+  security: SecurityConfig;
+  /** Where people reach this server: the base of links sent out (approval decision links). */
+  publicUrl: string;
+}
+
+export interface SecurityConfig {
+  /** NODE_ENV=production: no introspection, no field suggestions in errors. */
+  production: boolean;
+  graphql: { maxDepth: number; maxComplexity: number; maxPageSize: number };
+  /** Requests per minute; 0 switches a limit off. */
+  rateLimits: { mutations: number; approvals: number; webhooks: number; failedLogins: number };
+  /**
+   * Express's `trust proxy` (CORDON_TRUST_PROXY: a hop count, or addresses/subnets of the proxies),
+   * so that per-address limits see the client, not the load balancer. Unset: trust none.
+   */
+  trustProxy: number | string | undefined;
+  outbound: {
+    /** Loopback, link-local and private addresses allowed for connections (local fakes, tests). */
+    allowPrivate: boolean;
+    /** Host patterns ("*.example.com", "10.1.2.3", "10.0.0.0/8") a connection may reach; empty: any public host. */
+    allowlist: string[];
+  };
 }
 
 export class ConfigError extends Error {
@@ -82,6 +110,14 @@ function oneOf<T extends string>(
   return raw as T;
 }
 
+function flag(env: Env, name: string, problems: string[]): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  problems.push(`${name} must be 1/true or 0/false, got "${raw}"`);
+  return false;
+}
+
 export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig {
   const problems: string[] = [];
   const mode = modeArg ? oneOf({ MODE: modeArg }, 'MODE', MODES, 'embedded', problems) : 'embedded';
@@ -89,6 +125,11 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
+  const databaseOwnerUrl = env.DATABASE_OWNER_URL || undefined;
+  if (databaseOwnerUrl && !/^postgres(ql)?:\/\//.test(databaseOwnerUrl)) {
+    problems.push('DATABASE_OWNER_URL must be a postgres:// or postgresql:// URL');
+  }
+  if (databaseOwnerUrl && !databaseUrl) problems.push('DATABASE_OWNER_URL needs DATABASE_URL as well');
   const temporalAddress = env.TEMPORAL_ADDRESS || undefined;
   if (mode !== 'embedded') {
     if (!databaseUrl) problems.push(`DATABASE_URL is required in ${mode} mode`);
@@ -103,6 +144,10 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
     problems.push('CORDON_MASTER_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
   }
   const dataDir = path.resolve(env.CORDON_DATA_DIR || '.cordon');
+  const publicUrl = env.CORDON_PUBLIC_URL || undefined;
+  if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl)) {
+    problems.push('CORDON_PUBLIC_URL must be an http(s) URL, e.g. https://cordon.example.com');
+  }
 
   const config: AppConfig = {
     mode,
@@ -112,6 +157,7 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info', problems),
     database: {
       url: databaseUrl,
+      ownerUrl: databaseOwnerUrl,
       poolSize: intSetting(env, 'DATABASE_POOL_SIZE', 10, 1, 200, problems),
     },
     temporal: {
@@ -132,7 +178,35 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
       .filter(Boolean)
       .map((p) => path.resolve(p)),
     shutdownGraceMs: intSetting(env, 'SHUTDOWN_GRACE_MS', 30_000, 0, 600_000, problems),
+    security: {
+      production: env.NODE_ENV === 'production',
+      graphql: {
+        maxDepth: intSetting(env, 'GRAPHQL_MAX_DEPTH', 12, 2, 100, problems),
+        maxComplexity: intSetting(env, 'GRAPHQL_MAX_COMPLEXITY', 50_000, 10, 10_000_000, problems),
+        maxPageSize: intSetting(env, 'GRAPHQL_MAX_PAGE_SIZE', 200, 1, 10_000, problems),
+      },
+      rateLimits: {
+        mutations: intSetting(env, 'CORDON_RATE_LIMIT_MUTATIONS', 1200, 0, 1_000_000, problems),
+        approvals: intSetting(env, 'CORDON_RATE_LIMIT_APPROVALS', 300, 0, 1_000_000, problems),
+        webhooks: intSetting(env, 'CORDON_RATE_LIMIT_WEBHOOKS', 1200, 0, 1_000_000, problems),
+        failedLogins: intSetting(env, 'CORDON_RATE_LIMIT_FAILED_LOGINS', 30, 0, 1_000_000, problems),
+      },
+      trustProxy: !env.CORDON_TRUST_PROXY
+        ? undefined
+        : /^\d+$/.test(env.CORDON_TRUST_PROXY)
+          ? Number(env.CORDON_TRUST_PROXY)
+          : env.CORDON_TRUST_PROXY,
+      outbound: {
+        allowPrivate: flag(env, 'CORDON_ALLOW_PRIVATE_CONNECTIONS', problems),
+        allowlist: (env.CORDON_CONNECTION_ALLOWLIST || '')
+          .split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean),
+      },
+    },
+    publicUrl: '',
   };
+  config.publicUrl = (publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

@@ -1,5 +1,6 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES, MIGRATIONS } from './entities';
+import { verifyTenantIsolation } from './isolation-check';
 
 export interface DatabaseTarget {
   url: string;
@@ -42,4 +43,29 @@ export async function runMigrations(dataSource: DataSource, embedded: boolean): 
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();
   }
+}
+
+/**
+ * Migrates as the schema owner: DATABASE_OWNER_URL when set (a short-lived connection of its
+ * own), otherwise the app's own login. Then checks that tenant isolation is in force.
+ */
+export async function migrateAndVerify(
+  app: DataSource,
+  target: { embedded: boolean; ownerUrl: string | undefined },
+): Promise<string[]> {
+  let applied: string[];
+  if (target.ownerUrl) {
+    // Two connections: one holds the migration lock while the other migrates.
+    const owner = new DataSource(dataSourceOptions({ url: target.ownerUrl, poolSize: 2, embedded: false }));
+    await owner.initialize();
+    try {
+      applied = await runMigrations(owner, false);
+    } finally {
+      await owner.destroy();
+    }
+  } else {
+    applied = await runMigrations(app, target.embedded);
+  }
+  await verifyTenantIsolation(app, { embedded: target.embedded, separateOwner: !!target.ownerUrl });
+  return applied;
 }

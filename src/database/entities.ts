@@ -2,6 +2,8 @@ import { AlertEntity } from '../alerts/entities/alert.entity';
 import { ObservableEntity } from '../alerts/entities/observable.entity';
 import { ApprovalDecisionEntity } from '../approvals/entities/approval-decision.entity';
 import { ApprovalEntity } from '../approvals/entities/approval.entity';
+import { ApprovalEventEntity } from '../approvals/entities/approval-event.entity';
+import { ApproverIdentityEntity } from '../approvals/entities/approver-identity.entity';
 import { ApiKeyEntity } from '../auth/entities/api-key.entity';
 import { CaseEntity } from '../cases/entities/case.entity';
 import { CaseEventEntity } from '../cases/entities/case-event.entity';
@@ -19,7 +21,9 @@ import { CaseTimeline1763900002000 } from './migrations/1763900002000-case-timel
 import { Webhooks1763900003000 } from './migrations/1763900003000-webhooks';
 import { RunLineage1763900006000 } from './migrations/1763900006000-run-lineage';
 import { TenantPlaybooks1763900007000 } from './migrations/1763900007000-tenant-playbooks';
+import { ApprovalsHumanInTheLoop1763900008000 } from './migrations/1763900008000-approvals-human-in-the-loop';
 import { AlertDedupFilters1763900004000 } from './migrations/1763900004000-alert-dedup-filters';
+import { RowLevelSecurity1763900009000 } from './migrations/1763900009000-row-level-security';
 
 // Listed, not globbed: the same list works from ts under Jest and from compiled js.
 export const ENTITIES = [
@@ -35,6 +39,8 @@ export const ENTITIES = [
   StepRunEntity,
   ApprovalEntity,
   ApprovalDecisionEntity,
+  ApprovalEventEntity,
+  ApproverIdentityEntity,
   ConnectionEntity,
   CapabilityBindingEntity,
   WebhookEndpointEntity,
@@ -48,4 +54,6 @@ export const MIGRATIONS = [
   AlertDedupFilters1763900004000,
   RunLineage1763900006000,
   TenantPlaybooks1763900007000,
+  ApprovalsHumanInTheLoop1763900008000,
+  RowLevelSecurity1763900009000,
 ];

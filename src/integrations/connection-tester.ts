@@ -17,6 +17,7 @@ export class ConnectionTester {
     const row = await this.connections.get(tenantId, connectionId);
     const definition = this.integrations.get(row.integrationId);
     const connection = await this.connections.open(tenantId, row);
+    await this.connections.assertReachable(connection);
     const http = new HttpClient({
       vendor: definition.manifest.vendor,
       baseUrl: connection.baseUrl,

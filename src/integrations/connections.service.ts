@@ -11,6 +11,8 @@ import { IntegrationsException } from './integrations.exception';
 import { SecretBox } from './secret-box';
 import { checkConnectionInput } from './connection-input';
 import { isUuid } from '../common/ids';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { destinationsOf, type OutboundPolicy, refusedDestination } from './outbound-policy';
 
 export const SECRET_BOX = Symbol('SECRET_BOX');
 
@@ -32,7 +34,12 @@ export class ConnectionsService {
     private readonly db: TenantDb,
     private readonly integrations: IntegrationsService,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.outbound = config.security.outbound;
+  }
+
+  private readonly outbound: OutboundPolicy;
 
   async upsert(
     tenantId: string,
@@ -58,6 +65,7 @@ export class ConnectionsService {
         // Secrets merge, so one credential can be rotated without re-sending the others.
         secrets: { ...previousSecrets, ...(input.secrets ?? {}) },
       });
+      await this.assertReachable({ settings, secrets });
       const row =
         existing ??
         em.create(ConnectionEntity, { tenantId, integrationId: input.integrationId, name: input.name });
@@ -126,7 +134,7 @@ export class ConnectionsService {
     const dot = actionName.indexOf('.');
     const head = actionName.slice(0, dot);
     const tail = actionName.slice(dot + 1);
-    return this.db.run(tenantId, async (em) => {
+    const resolved = await this.db.run(tenantId, async (em): Promise<ResolvedAction> => {
       if (actionName in CAPABILITIES) {
         const binding =
           (await em.findOne(CapabilityBindingEntity, { where: { tenantId, capability: actionName } })) ??
@@ -157,6 +165,38 @@ export class ConnectionsService {
         throw new AppError('BAD_USER_INPUT', `this tenant has no ${head} connection (upsertConnection)`);
       return { definition, action, connection: this.opened(connection) };
     });
+    // Checked again before every use: the policy or the name's addresses may have changed.
+    await this.assertReachable(resolved.connection);
+    return resolved;
+  }
+
+  /**
+   * Refuses a connection whose URLs or host lead where connections may not go (metadata,
+   * loopback, link-local, private addresses; outside CORDON_CONNECTION_ALLOWLIST): no SSRF
+   * through a connection.
+   */
+  async assertReachable(connection: {
+    settings: Record<string, unknown>;
+    secrets: Record<string, unknown>;
+  }): Promise<void> {
+    const problems: string[] = [];
+    for (const { field, target } of [
+      ...destinationsOf(connection.settings, 'settings'),
+      ...destinationsOf(connection.secrets, 'secrets'),
+    ]) {
+      const why = await refusedDestination(target, this.outbound);
+      // A secret's value (a webhook URL carries its token) is never echoed.
+      if (why) problems.push(`${field}: ${field.startsWith('secrets.') ? 'its host is refused' : why}`);
+    }
+    if (problems.length) {
+      throw new AppError(
+        'BAD_USER_INPUT',
+        `connection may not reach its destination: ${problems.join('; ')}`,
+        {
+          fields: problems.map((p) => p.split(':')[0]),
+        },
+      );
+    }
   }
 
   secretNames(row: ConnectionEntity): string[] {

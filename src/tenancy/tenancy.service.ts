@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { TenantDb } from '../database/tenant-db';
+import { enterTenant, TenantDb } from '../database/tenant-db';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { TenantEntity } from './entities/tenant.entity';
 import { AppError } from '../common/errors/app-error';
@@ -33,6 +33,8 @@ export class TenancyService {
       let tenant = await em.findOne(TenantEntity, { where: {}, order: { createdAt: 'ASC' } });
       const fresh = !tenant;
       if (!tenant) tenant = await em.save(em.create(TenantEntity, { name: 'default', caseSeq: 0 }));
+      // Keys are the tenant's rows: the rest of this transaction acts as that tenant.
+      await enterTenant(em, tenant.id);
       const wanted = this.config.bootstrapApiKey;
       if (wanted && !(await this.apiKeys.existsWithSecret(em, wanted))) {
         await this.apiKeys.create(em, {

@@ -35,6 +35,15 @@ describe('readWebhookPayload', () => {
     expect(err.message).toMatch(/^body: not valid JSON/);
   });
 
+  it('refuses a NUL character (PostgreSQL cannot store one) as BAD_USER_INPUT naming the body', async () => {
+    const body = fs
+      .readFileSync(path.join(FIXTURES, 'crowdstrike/alert-v2.json'), 'utf8')
+      .replace('"description": "', '"description": "evil\\u0000');
+    const err = await rejection(body);
+    expect(err.code).toBe('BAD_USER_INPUT');
+    expect(err.message).toBe('body: strings may not contain NUL (\\u0000) characters');
+  });
+
   it("passes the normaliser's message, naming the field", async () => {
     const err = await rejection(JSON.stringify({ composite_id: 'x' }));
     expect(err.code).toBe('BAD_USER_INPUT');

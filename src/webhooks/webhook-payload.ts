@@ -3,6 +3,7 @@ import { AlertInput } from '../alerts/dto/alert.input';
 import { NormaliseError, type NormalisedAlert, type SourceNormaliser } from '../alerts/normalisers';
 import { MAX_ALERTS_PER_DELIVERY } from './webhook-contract';
 import { WebhooksException } from './webhooks.exception';
+import { holdsNul, NUL_MESSAGE } from '../common/validation/nul-characters';
 
 /**
  * A pushed body to validated AlertInputs: JSON, then the source's normaliser, then the same
@@ -15,6 +16,8 @@ export async function readWebhookPayload(normaliser: SourceNormaliser, body: Buf
   } catch (err) {
     throw WebhooksException.malformedJson((err as Error).message);
   }
+  // PostgreSQL stores no NUL characters: refuse them rather than fail the write.
+  if (holdsNul(payload)) throw WebhooksException.rejectedPayload('body', `body: ${NUL_MESSAGE}`);
   let alerts: NormalisedAlert[];
   try {
     alerts = normaliser.normalise(payload);

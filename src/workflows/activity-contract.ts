@@ -35,7 +35,36 @@ export interface RunActivities {
     approvers: ApproverSpec;
     quorum: number;
     expiresAt: string | null;
+    /** Optional for histories recorded before escalation levels existed. */
+    rejectQuorum?: number;
+    onTimeout?: 'reject' | 'approve' | 'escalate';
+    onReject?: 'continue' | 'fail';
+    /** How many escalation levels follow the first set of approvers. */
+    escalationLevels?: number;
+    requestedBy?: string;
+    /** The step's rendered `context`: what the decider sees besides the prompt. */
+    context?: Record<string, unknown>;
   }): Promise<void>;
+  /** The approval timed out at one level and moves to the next level's approvers. */
+  escalateApproval(args: {
+    tenantId: string;
+    approvalId: string;
+    level: number;
+    approvers: ApproverSpec;
+    expiresAt: string | null;
+  }): Promise<void>;
+  /**
+   * Tells a level's channels (Slack buttons, Teams card, e-mail links) that the approval waits
+   * for them. Best effort: each channel's failure is recorded, not thrown.
+   */
+  notifyApproval(args: {
+    tenantId: string;
+    approvalId: string;
+    level: number;
+    channels: string[];
+  }): Promise<{ channel: string; ok: boolean; error?: string }[]>;
+  /** Replaces the approval's interactive messages (their buttons) with its outcome. */
+  announceApprovalOutcome(args: { tenantId: string; approvalId: string }): Promise<void>;
   recordApprovalDecision(args: {
     tenantId: string;
     decision: DecideApprovalArgs;
@@ -58,6 +87,8 @@ export interface RunActivities {
     tenantId: string;
     approvalId: string;
     status: 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'CANCELLED';
+    /** For EXPIRED: what the timeout meant for the run (on_timeout). */
+    decision?: 'approved' | 'rejected';
   }): Promise<void>;
 }
 

@@ -16,7 +16,11 @@ export interface CordonProcess {
   /** The Temporal frontend the process uses (its embedded dev server, or the one configured). */
   temporalAddress: () => string | null;
   dataDir: string;
+  /** The server process's id (to read its /proc entry). */
+  pid: number;
   output: () => string;
+  /** False once the process has exited, whatever the reason. */
+  running: () => boolean;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -60,8 +64,11 @@ export async function startCordon(opts: {
   dataDir?: string;
   mode?: 'embedded' | 'api' | 'worker';
   readyTimeoutMs?: number;
+  /** Another copy of the built project to run (see buildSnapshot()); this checkout by default. */
+  root?: string;
 }): Promise<CordonProcess> {
-  if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first (npm test does)`);
+  const main = opts.root ? path.join(opts.root, 'dist/src/main.js') : MAIN;
+  if (!fs.existsSync(main)) throw new Error(`${main} is missing: run npm run build first (npm test does)`);
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-e2e-'));
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries({
@@ -76,11 +83,13 @@ export async function startCordon(opts: {
     TEMPORAL_DEV_PORT: '0',
     TEMPORAL_DEV_UI_PORT: '0',
     TEMPORAL_CLI_PATH: await temporalCli(),
+    // The vendor fakes listen on 127.0.0.1, which the outbound policy refuses by default.
+    CORDON_ALLOW_PRIVATE_CONNECTIONS: '1',
     ...opts.env,
   })) {
     if (v !== undefined) env[k] = v;
   }
-  const child = spawn(process.execPath, [MAIN, ...(opts.mode ? [opts.mode] : [])], {
+  const child = spawn(process.execPath, [main, ...(opts.mode ? [opts.mode] : [])], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -113,7 +122,9 @@ export async function startCordon(opts: {
     graphqlUrl: `${url}/graphql`,
     temporalAddress: () => /\[cordon\] Temporal: (\S+)/.exec(out)?.[1] ?? null,
     dataDir,
+    pid: child.pid!,
     output: () => out,
+    running: () => child.exitCode === null && child.signalCode === null,
     stop: (signal = 'SIGTERM') => stopChild(child, signal),
   };
 }

@@ -1,6 +1,7 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../src/database/data-source';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { verifyTenantIsolation } from '../../src/database/isolation-check';
 import { TenantDb } from '../../src/database/tenant-db';
 import { TenantEntity } from '../../src/tenancy/entities/tenant.entity';
 import { testDatabase } from './cordon-process';
@@ -29,6 +30,7 @@ export async function migratedDatabase(
   });
   await dataSource.initialize();
   await runMigrations(dataSource, !!pglite);
+  await verifyTenantIsolation(dataSource, { embedded: !!pglite, separateOwner: false });
   const db = new TenantDb(dataSource);
   let n = 0;
   return {

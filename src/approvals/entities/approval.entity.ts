@@ -12,8 +12,22 @@ export class ApprovalEntity {
   @Column('text', { name: 'step_id' }) stepId!: string;
   @Column('uuid', { name: 'case_id', nullable: true }) caseId!: string | null;
   @Column('text') prompt!: string;
+  /** Who may decide now: the current escalation level's set. */
   @Column('jsonb') approvers!: ApproverSpec;
   @Column('integer') quorum!: number;
+  @Column('integer', { name: 'reject_quorum' }) rejectQuorum!: number;
+  /** 0 for the step's own approvers, n after the n-th escalation. */
+  @Column('integer') level!: number;
+  @Column('integer', { name: 'escalation_levels' }) escalationLevels!: number;
+  @Column('text', { name: 'on_timeout' }) onTimeout!: 'reject' | 'approve' | 'escalate';
+  @Column('text', { name: 'on_reject' }) onReject!: 'continue' | 'fail';
+  @Column('text', { name: 'requested_by', nullable: true }) requestedBy!: string | null;
+  /** The step's rendered `context`: the target, its enrichment, what each outcome does. */
+  @Column('jsonb', { nullable: true }) context!: Record<string, unknown> | null;
+  /** The case as it was when the approval opened. */
+  @Column('jsonb', { name: 'case_summary', nullable: true }) caseSummary!: Record<string, unknown> | null;
+  /** For an EXPIRED approval: what its timeout meant for the run. */
+  @Column('text', { name: 'timed_out_decision', nullable: true }) timedOutDecision!: string | null;
   @Column('text') status!: ApprovalStatus;
   @Column('timestamptz', { name: 'expires_at', nullable: true }) expiresAt!: Date | null;
   @Column('timestamptz', { name: 'decided_at', nullable: true }) decidedAt!: Date | null;

@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'NOT_FOUND',
   'CONFLICT',
+  'TOO_MANY_REQUESTS',
   'UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -36,6 +37,8 @@ export function httpStatusFor(code: ErrorCode): number {
       return 404;
     case 'CONFLICT':
       return 409;
+    case 'TOO_MANY_REQUESTS':
+      return 429;
     case 'UNAVAILABLE':
       return 503;
   }

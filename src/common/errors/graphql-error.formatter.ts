@@ -2,8 +2,12 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { Logger } from '@nestjs/common';
 import { AppError, type ErrorCode } from './app-error';
+import { asUnavailable } from './unavailable';
 
 const logger = new Logger('GraphQL');
+
+/** The code of an unexpected error, whose message and details are never shown. */
+export const MASKED_CODE = 'INTERNAL_SERVER_ERROR';
 
 const PASS_THROUGH: Record<string, ErrorCode> = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
@@ -39,10 +43,21 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
       extensions: { code },
     };
   }
+  // PostgreSQL or Temporal out of reach: say so, so clients retry instead of giving up.
+  const unavailable = asUnavailable(original);
+  if (unavailable) {
+    logger.warn({ err: original, path: formatted.path }, 'a backing service is unavailable');
+    return {
+      message: unavailable.message,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: unavailable.code, ...unavailable.details },
+    };
+  }
   logger.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');
   return {
     message: 'Internal server error',
     path: formatted.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    extensions: { code: MASKED_CODE },
   };
 }

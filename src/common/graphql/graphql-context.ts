@@ -10,5 +10,8 @@ export function graphqlContext(ctx: {
 }): { req: unknown } {
   if (ctx.req) return { req: ctx.req };
   const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-  return { req: { headers: { authorization: typeof auth === 'string' ? auth : undefined } } };
+  // The client's address, for the failed-login limit (graphql-ws passes the upgrade request).
+  const ip = (ctx.extra as { request?: { socket?: { remoteAddress?: string } } } | undefined)?.request?.socket
+    ?.remoteAddress;
+  return { req: { headers: { authorization: typeof auth === 'string' ? auth : undefined }, ip } };
 }

@@ -206,7 +206,15 @@ export class HttpClient {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     try {
-      const res = await fetch(this.url(req.path, req.query), { method, headers, body, signal });
+      // Redirects are not followed: a vendor URL that passed the outbound policy must not hand the
+      // request (and its credentials) on to an address the policy refuses.
+      const res = await fetch(this.url(req.path, req.query), {
+        method,
+        headers,
+        body,
+        signal,
+        redirect: 'manual',
+      });
       return { ok: true, res, body: parseBody(await res.text(), res.headers) };
     } catch (err) {
       if (req.signal?.aborted) throw req.signal.reason;

@@ -8,6 +8,7 @@ export class YamlSource {
   private constructor(
     readonly doc: Document.Parsed,
     private readonly lines: LineCounter,
+    private readonly value: unknown,
   ) {}
 
   /** Parses the text; YAML syntax errors come back as problems with their lines. */
@@ -19,7 +20,17 @@ export class YamlSource {
       line: lines.linePos(e.pos[0]).line,
       stepId: null,
     }));
-    return { source: new YamlSource(doc, lines), problems };
+    // Aliases are expanded here, and the yaml package refuses too many of them (an alias bomb)
+    // by throwing: that is a problem with the file, not an error of ours.
+    let value: unknown;
+    if (!problems.length) {
+      try {
+        value = doc.toJS();
+      } catch (err) {
+        problems.push({ message: `YAML: ${(err as Error).message}`, line: 1, stepId: null });
+      }
+    }
+    return { source: new YamlSource(doc, lines, value), problems };
   }
 
   get isMapping(): boolean {
@@ -27,7 +38,7 @@ export class YamlSource {
   }
 
   toJS(): unknown {
-    return this.doc.toJS();
+    return this.value;
   }
 
   /**

@@ -1,0 +1,224 @@
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { dataSourceOptions } from '../src/database/data-source';
+import { TenantIsolationError, verifyTenantIsolation } from '../src/database/isolation-check';
+import {
+  APP_ROLE,
+  GLOBAL_TABLES,
+  SYSTEM_ROLE,
+  TENANT_SETTING,
+  UNPROTECTED_TABLES_SQL,
+  unprotectedTablesParams,
+} from '../src/database/rls';
+import { TenantDb } from '../src/database/tenant-db';
+import { migratedDatabase, type MigratedDatabase } from './support/database';
+
+/**
+ * Row-level security on a real database (PostgreSQL with DATABASE_URL, else PGlite): every
+ * tenant table is isolated, a transaction without a tenant sees nothing, a pooled connection
+ * forgets its tenant, and another tenant's id cannot be written.
+ */
+describe('tenant isolation in the database', () => {
+  let m: MigratedDatabase;
+  let a: string;
+  let b: string;
+
+  beforeAll(async () => {
+    m = await migratedDatabase();
+    a = await m.newTenant();
+    b = await m.newTenant();
+    for (const [tenant, title] of [
+      [a, 'alert of A'],
+      [b, 'alert of B'],
+    ])
+      await m.db.run(tenant, (em) => insertAlert(em, tenant, title));
+  });
+
+  afterAll(() => m?.close());
+
+  const alertTitles = (em: EntityManager) =>
+    em
+      .query<{ title: string }[]>(`SELECT title FROM alerts ORDER BY title`)
+      .then((r) => r.map((x) => x.title));
+
+  it('puts every table with a tenant_id column under forced RLS with a tenant policy', async () => {
+    // The CI check: a new tenant table without RLS, FORCE and a policy on cordon.tenant_id fails here.
+    const columns = await m.dataSource.query<{ table_name: string }[]>(
+      `SELECT DISTINCT c.table_name FROM information_schema.columns c
+         JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+        WHERE c.table_schema = current_schema() AND c.column_name = 'tenant_id' AND t.table_type = 'BASE TABLE'
+        ORDER BY 1`,
+    );
+    const tables = [...columns.map((c) => c.table_name), 'tenants'];
+    expect(tables).toEqual(expect.arrayContaining(['alerts', 'cases', 'api_keys', 'connections']));
+    const state = await m.dataSource.query<
+      {
+        relname: string;
+        relrowsecurity: boolean;
+        relforcerowsecurity: boolean;
+        qual: string | null;
+        with_check: string | null;
+      }[]
+    >(
+      `SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, p.qual, p.with_check
+         FROM pg_class c
+         LEFT JOIN pg_policies p ON p.schemaname = current_schema() AND p.tablename = c.relname
+                                 AND p.policyname = 'tenant_isolation' AND p.cmd = 'ALL'
+        WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1::text[])`,
+      [tables],
+    );
+    const missing = state
+      .filter(
+        (t) =>
+          !t.relrowsecurity ||
+          !t.relforcerowsecurity ||
+          !t.qual?.includes(TENANT_SETTING) ||
+          !t.with_check?.includes(TENANT_SETTING),
+      )
+      .map((t) => t.relname);
+    expect(state).toHaveLength(tables.length);
+    expect(missing).toEqual([]);
+    // And nothing else in the schema escapes: every table is tenant-scoped or declared global.
+    expect(await m.dataSource.query(UNPROTECTED_TABLES_SQL, unprotectedTablesParams())).toEqual([]);
+    expect(GLOBAL_TABLES).toEqual(['schema_migrations']);
+  });
+
+  it('refuses to start when a tenant table lacks RLS, naming it', async () => {
+    await m.dataSource.query(`CREATE TABLE rls_probe (id int, tenant_id uuid)`);
+    try {
+      const failure = await verifyTenantIsolation(m.dataSource, {
+        embedded: m.embedded,
+        separateOwner: false,
+      }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(TenantIsolationError);
+      expect((failure as Error).message).toContain('table rls_probe: row-level security is not enabled');
+    } finally {
+      await m.dataSource.query(`DROP TABLE rls_probe`);
+    }
+  });
+
+  it('runs tenant work as cordon_app and system work as cordon_system, neither privileged', async () => {
+    const who = (em: EntityManager) =>
+      em.query<{ name: string; rolsuper: boolean; rolbypassrls: boolean }[]>(
+        `SELECT rolname AS name, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`,
+      );
+    expect(await m.db.run(a, who)).toEqual([{ name: APP_ROLE, rolsuper: false, rolbypassrls: false }]);
+    expect(await m.db.system(who)).toEqual([{ name: SYSTEM_ROLE, rolsuper: false, rolbypassrls: false }]);
+  });
+
+  it('shows a tenant its own rows only', async () => {
+    expect(await m.db.run(a, alertTitles)).toEqual(['alert of A']);
+    expect(await m.db.run(b, alertTitles)).toEqual(['alert of B']);
+  });
+
+  it('returns no rows when no tenant is set', async () => {
+    const asApp = await m.dataSource.transaction(async (em) => {
+      await em.query(`SELECT set_config('role', $1, true)`, [APP_ROLE]);
+      return alertTitles(em);
+    });
+    expect(asApp).toEqual([]);
+    // The owner is bound by the policies too (FORCE). PGlite's login is a superuser, exempt by nature.
+    if (!m.embedded) expect(await alertTitles(m.dataSource.manager)).toEqual([]);
+  });
+
+  it('gives the system role nothing beyond its enumerated paths', async () => {
+    await expect(m.db.system(alertTitles)).rejects.toThrow(/permission denied/);
+    await expect(
+      m.db.system((em) => em.query(`UPDATE tenants SET name = 'x' WHERE id = $1`, [a])),
+    ).rejects.toThrow(/permission denied/);
+    // Pruning may read when a delivery arrived, nothing else about it.
+    await expect(m.db.system((em) => em.query(`SELECT body_sha256 FROM webhook_deliveries`))).rejects.toThrow(
+      /permission denied/,
+    );
+    // The sweep sees queued runs only.
+    expect(
+      await m.db.system((em) => em.query(`SELECT id FROM playbook_runs WHERE status <> 'QUEUED'`)),
+    ).toEqual([]);
+  });
+
+  it('rejects writing another tenant’s id, and cannot touch its rows', async () => {
+    await expect(m.db.run(a, (em) => insertAlert(em, b, 'planted in B'))).rejects.toThrow(
+      /row-level security/,
+    );
+    const [, moved] = await m.db.run(a, (em) =>
+      em
+        .query(`UPDATE alerts SET tenant_id = $1 WHERE tenant_id = $2`, [b, a])
+        .catch((e: unknown) => [[], e]),
+    );
+    expect(moved).toBeInstanceOf(QueryFailedError);
+    const [, changed] = await m.db.run(a, (em) =>
+      em.query<[unknown[], number]>(`UPDATE alerts SET title = 'changed by A' WHERE tenant_id = $1`, [b]),
+    );
+    expect(changed).toBe(0);
+    expect(await m.db.run(b, alertTitles)).toEqual(['alert of B']);
+    // Its own tenant row, and no other.
+    expect(await m.db.run(a, (em) => em.query(`SELECT id FROM tenants`))).toEqual([{ id: a }]);
+  });
+
+  it('lets every tenant read shipped playbooks but none change them', async () => {
+    const id = await m.db.system(async (em) => {
+      const rows = await em.query<{ id: string }[]>(
+        `INSERT INTO playbook_versions (tenant_id, playbook_id, content_hash, name, source, definition, origin)
+         VALUES (NULL, 'probe', 'h1', 'Probe', 'id: probe', '{}', 'shipped') RETURNING id`,
+      );
+      return rows[0].id;
+    });
+    const seen = await m.db.run(a, (em) => em.query(`SELECT id FROM playbook_versions WHERE id = $1`, [id]));
+    expect(seen).toEqual([{ id }]);
+    const [, updated] = await m.db.run(a, (em) =>
+      em.query<[unknown[], number]>(`UPDATE playbook_versions SET name = 'mine' WHERE id = $1`, [id]),
+    );
+    expect(updated).toBe(0);
+    await expect(
+      m.db.system((em) =>
+        em.query(
+          `INSERT INTO playbook_versions (tenant_id, playbook_id, content_hash, name, source, definition, origin)
+           VALUES ($1, 'probe', 'h2', 'Probe', 'id: probe', '{}', 'saved')`,
+          [a],
+        ),
+      ),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  it('does not carry a tenant from one transaction into the next on a pool of one connection', async () => {
+    // PGlite already serves one connection; on a server, open a pool of exactly one.
+    const url = (m.dataSource.options as { url: string }).url;
+    const single = m.embedded
+      ? m.dataSource
+      : await new DataSource(dataSourceOptions({ url, poolSize: 1, embedded: false })).initialize();
+    try {
+      const db = new TenantDb(single);
+      // After set_config(…, true) the setting reads '' (or NULL if never set): no tenant.
+      const leftover = () =>
+        single.query<{ tenant: string; role: string }[]>(
+          `SELECT coalesce(current_setting('${TENANT_SETTING}', true), '') AS tenant, current_user AS role`,
+        );
+      const login = (await leftover())[0].role;
+      expect(await db.run(a, alertTitles)).toEqual(['alert of A']);
+      expect(await leftover()).toEqual([{ tenant: '', role: login }]);
+      expect(await db.run(b, alertTitles)).toEqual(['alert of B']);
+      // A transaction that fails midway leaves nothing behind either.
+      await expect(
+        db.run(a, async (em) => {
+          await alertTitles(em);
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await leftover()).toEqual([{ tenant: '', role: login }]);
+      const none = await single.transaction(async (em) => {
+        await em.query(`SELECT set_config('role', $1, true)`, [APP_ROLE]);
+        return alertTitles(em);
+      });
+      expect(none).toEqual([]);
+    } finally {
+      if (single !== m.dataSource) await single.destroy();
+    }
+  });
+});
+
+async function insertAlert(em: EntityManager, tenantId: string, title: string): Promise<void> {
+  await em.query(
+    `INSERT INTO alerts (tenant_id, source, fingerprint, title, severity, detected_at, last_seen_at)
+     VALUES ($1, 'edr', md5(random()::text), $2, 'LOW', now(), now())`,
+    [tenantId, title],
+  );
+}
