@@ -9,6 +9,7 @@ import { startInfrastructure, type Infrastructure } from './bootstrap/infrastruc
 import { createValidationPipe } from './common/errors/validation';
 import { migrateAndVerify } from './database/data-source';
 import { TenancyService } from './tenancy/tenancy.service';
+import { DemoService } from './demo/demo.service';
 import { PlaybooksService } from './playbooks/playbooks.service';
 import { AppErrorFilter } from './common/errors/app-error.filter';
 import { bodyParserErrorHandler } from './common/errors/body-parser-error.handler';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   if (applied.length) say(`[cordon] migrations applied: ${applied.join(', ')}`);
   await app.get(PlaybooksService).loadShipped();
   const boot = await app.get(TenancyService).bootstrap();
+  const demo = config.demo && roles.api ? await app.get(DemoService).start(boot.tenantId) : null;
 
   if ('listen' in app) {
     const http = app as NestExpressApplication;
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
     say('[cordon] worker started');
   }
   if (infra.temporalUiUrl) say(`[cordon] Temporal UI: ${infra.temporalUiUrl}`);
+  if (demo) say(`[cordon] demo: capabilities bound to the vendors' fakes (${demo.join(', ')})`);
   say(`[cordon] Temporal: ${infra.temporal.address} (namespace ${infra.temporal.namespace})`);
   if (boot.newAdminKey) say(`[cordon] admin API key (shown once, keep it safe): ${boot.newAdminKey}`);
   // A key the operator chose is theirs already: it does not belong in logs.

@@ -36,6 +36,8 @@ export interface AppConfig {
     maxCachedWorkflows: number;
   };
   bootstrapApiKey: string | undefined;
+  /** CORDON_DEMO=1: the first tenant's capabilities are bound to the vendors' fakes, run in-process. */
+  demo: boolean;
   /** 32-byte key-encryption key for connection secrets (base64). */
   masterKey: string | undefined;
   integrationsPath: string[];
@@ -136,6 +138,7 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
     if (!temporalAddress) problems.push(`TEMPORAL_ADDRESS is required in ${mode} mode`);
   }
   const bootstrapApiKey = env.CORDON_BOOTSTRAP_API_KEY || undefined;
+  const demo = flag(env, 'CORDON_DEMO', problems);
   if (bootstrapApiKey !== undefined && !/^[A-Za-z0-9_-]{24,128}$/.test(bootstrapApiKey)) {
     problems.push('CORDON_BOOTSTRAP_API_KEY must be 24-128 characters of A-Z a-z 0-9 _ -');
   }
@@ -172,6 +175,7 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
       maxCachedWorkflows: intSetting(env, 'TEMPORAL_MAX_CACHED_WORKFLOWS', 500, 0, 100_000, problems),
     },
     bootstrapApiKey,
+    demo,
     masterKey,
     integrationsPath: (env.INTEGRATIONS_PATH || '')
       .split(path.delimiter)
@@ -197,7 +201,8 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
           ? Number(env.CORDON_TRUST_PROXY)
           : env.CORDON_TRUST_PROXY,
       outbound: {
-        allowPrivate: flag(env, 'CORDON_ALLOW_PRIVATE_CONNECTIONS', problems),
+        // The demo's fakes listen on 127.0.0.1.
+        allowPrivate: flag(env, 'CORDON_ALLOW_PRIVATE_CONNECTIONS', problems) || demo,
         allowlist: (env.CORDON_CONNECTION_ALLOWLIST || '')
           .split(',')
           .map((h) => h.trim().toLowerCase())

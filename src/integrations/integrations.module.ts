@@ -6,6 +6,7 @@ import { IntegrationsResolver } from './integrations.resolver';
 import { IntegrationsService } from './integrations.service';
 import { resolveMasterKey } from './master-key';
 import { SecretBox } from './secret-box';
+import { DemoService } from '../demo/demo.service';
 
 @Module({
   providers: [
@@ -13,12 +14,13 @@ import { SecretBox } from './secret-box';
     ConnectionsService,
     ConnectionTester,
     IntegrationsResolver,
+    DemoService,
     {
       provide: SECRET_BOX,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => new SecretBox(resolveMasterKey(config)),
     },
   ],
-  exports: [IntegrationsService, ConnectionsService],
+  exports: [IntegrationsService, ConnectionsService, DemoService],
 })
 export class IntegrationsModule {}
