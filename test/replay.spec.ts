@@ -26,7 +26,7 @@ describe('replay of recorded run histories', () => {
       throw new Error(`${bundle} is missing: run npm run build first (npm test does)`);
     await Worker.runReplayHistory(
       { workflowBundle: { codePath: bundle }, replayName: file },
-      history as Parameters<typeof Worker.runReplayHistory>[1],
+      history,
       file.replace(/\.json$/, ''),
     );
   });
