@@ -30,8 +30,13 @@ describe('demo mode', () => {
   });
 
   it('binds every capability family to a fake and contains a host on approval', async () => {
-    expect(cordon.output()).toMatch(
-      /demo: capabilities bound to the vendors' fakes \(edr → crowdstrike-falcon/,
+    // Printed once the API listens, just after the line startCordon waits for.
+    await eventually(
+      async () =>
+        /demo: capabilities bound to the vendors' fakes \(edr → crowdstrike-falcon/.test(cordon.output())
+          ? true
+          : undefined,
+      'the demo line',
     );
     const gql = graphqlClient(cordon.graphqlUrl);
     const bindings = await gql(`{ connections { name integrationId } }`, {}, ADMIN_KEY);
