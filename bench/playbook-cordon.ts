@@ -56,11 +56,12 @@ function must<T>(res: GraphqlResult<T>, what: string): T {
   return res.data;
 }
 
-/** A Falcon connection to the fake bound to `edr`, and the bench playbook saved (hence active). */
+/** A Falcon connection to the fake bound to `edr`, and a bench playbook saved (hence active). */
 export async function configureCordon(
   gql: Gql,
   key: string,
   falcon: { url: string; clientId: string; clientSecret: string },
+  playbook = PLAYBOOK,
 ): Promise<void> {
   const conn = must(
     await gql(
@@ -88,7 +89,7 @@ export async function configureCordon(
   must(
     await gql(
       `mutation($input: SavePlaybookInput!) { savePlaybook(input: $input) { id } }`,
-      { input: { source: PLAYBOOK } },
+      { input: { source: playbook } },
       key,
     ),
     'savePlaybook',
