@@ -1,0 +1,108 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { APP_CONFIG, type AppConfig, type OidcConfig } from '../config/config';
+import { AppError } from '../common/errors/app-error';
+import { AuthException } from './auth.exception';
+
+/** Who a verified token says the caller is. */
+export interface VerifiedIdentity {
+  issuer: string;
+  subject: string;
+  email: string | null;
+  name: string | null;
+}
+
+/** Tolerated clock difference between the provider and this server. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+/** jose's verdicts on the token itself: the caller's fault, a failed login. */
+const REJECTED_TOKEN: readonly (new (...args: never[]) => errors.JOSEError)[] = [
+  errors.JWTClaimValidationFailed,
+  errors.JWSSignatureVerificationFailed,
+  errors.JWKSNoMatchingKey,
+  errors.JWKSMultipleMatchingKeys,
+  errors.JOSEAlgNotAllowed,
+  errors.JOSENotSupported,
+  errors.JWSInvalid,
+  errors.JWTInvalid,
+];
+
+/**
+ * Verifies JWTs from the configured OpenID Connect provider with jose: signature against the
+ * provider's JWKS (fetched, cached, refetched when a token names a key it has not seen, so key
+ * rotation needs nothing here), issuer, audience, exp/nbf and an allow-list of algorithms.
+ */
+@Injectable()
+export class OidcVerifier {
+  private readonly logger = new Logger(OidcVerifier.name);
+  private readonly oidc: OidcConfig | undefined;
+  private readonly jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.oidc = config.oidc;
+    this.jwks = config.oidc
+      ? createRemoteJWKSet(new URL(config.oidc.jwksUrl), {
+          cooldownDuration: config.oidc.jwksCooldownSeconds * 1000,
+        })
+      : undefined;
+  }
+
+  /** The configured issuer, for members named by subject alone; undefined without a provider. */
+  get issuer(): string | undefined {
+    return this.oidc?.issuer;
+  }
+
+  /**
+   * The identity in a token, or UNAUTHENTICATED with a reason that tells the caller what to do
+   * and nothing about the check that failed (that goes to the log). A provider that cannot be
+   * reached is UNAVAILABLE: the token may be fine.
+   */
+  async verify(token: string): Promise<VerifiedIdentity> {
+    if (!this.oidc || !this.jwks)
+      throw AuthException.unauthenticated(
+        'this server accepts API keys only: no identity provider is set up',
+      );
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.jwks, {
+        issuer: this.oidc.issuer,
+        audience: this.oidc.audience,
+        algorithms: this.oidc.algorithms,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['sub', 'exp'],
+      }));
+    } catch (err) {
+      throw this.refusal(err);
+    }
+    return {
+      issuer: this.oidc.issuer,
+      subject: payload.sub!,
+      email: claimText(payload, this.oidc.emailClaim),
+      name: claimText(payload, this.oidc.nameClaim),
+    };
+  }
+
+  private refusal(err: unknown): AppError {
+    if (err instanceof errors.JWTExpired) return AuthException.unauthenticated('the token has expired');
+    if (REJECTED_TOKEN.some((kind) => err instanceof kind)) {
+      this.logger.debug(`token refused: ${(err as Error).message}`);
+      return AuthException.unauthenticated('the token is not valid for this server');
+    }
+    this.logger.warn(`the identity provider's keys could not be fetched: ${(err as Error).message}`);
+    return new AppError('UNAVAILABLE', 'the identity provider cannot be reached to check the token; retry');
+  }
+}
+
+/** A claim as text, if it is a non-empty string: providers omit or null what they do not know. */
+function claimText(payload: JWTPayload, claim: string): string | null {
+  const value = payload[claim];
+  return typeof value === 'string' && value.trim() ? value.trim().slice(0, 320) : null;
+}
+
+/**
+ * A compact JWS (header.payload.signature, base64url). API keys contain no dots, so the shape
+ * alone tells the two apart before anything is looked up.
+ */
+export function looksLikeJwt(secret: string): boolean {
+  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(secret);
+}
