@@ -1,0 +1,107 @@
+import { loadConfig } from '../config/config';
+import { AppError } from '../common/errors/app-error';
+import { startOidcProvider, type FakeOidcProvider } from '../../test/support/oidc-provider';
+import { looksLikeJwt, OidcVerifier } from './oidc-verifier';
+
+/** Against a real (local) provider: an HTTP server publishing a JWKS, tokens signed by jose. */
+describe('OidcVerifier', () => {
+  let idp: FakeOidcProvider;
+
+  beforeAll(async () => {
+    idp = await startOidcProvider('cordon-unit');
+  });
+
+  afterAll(() => idp?.stop());
+
+  const verifier = (env: Record<string, string> = {}, provider = idp) =>
+    new OidcVerifier(
+      loadConfig({
+        CORDON_OIDC_ISSUER: provider.issuer,
+        CORDON_OIDC_AUDIENCE: provider.audience,
+        CORDON_OIDC_JWKS_URL: provider.jwksUrl,
+        ...env,
+      }),
+    );
+
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => null,
+      (err: unknown) => (err instanceof AppError ? { code: err.code, message: err.message } : err),
+    );
+
+  it('returns who the token names, from the claims configured for e-mail and name', async () => {
+    const token = await idp.token({ sub: 'u-1', upn: 'Dana@Example.com', preferred_username: 'dana' });
+    expect(
+      await verifier({ CORDON_OIDC_EMAIL_CLAIM: 'upn', CORDON_OIDC_NAME_CLAIM: 'preferred_username' }).verify(
+        token,
+      ),
+    ).toEqual({ issuer: idp.issuer, subject: 'u-1', email: 'Dana@Example.com', name: 'dana' });
+    // Claims that are missing, empty or not text are simply unknown.
+    expect(await verifier().verify(await idp.token({ sub: 'u-2', email: '', name: 42 }))).toEqual({
+      issuer: idp.issuer,
+      subject: 'u-2',
+      email: null,
+      name: null,
+    });
+  });
+
+  it('refuses a token without a subject', async () => {
+    expect(await refusal(verifier().verify(await idp.token({ email: 'x@example.com' })))).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'the token is not valid for this server',
+    });
+  });
+
+  it('accepts no token at all when no provider is configured', async () => {
+    const keysOnly = new OidcVerifier(loadConfig({}));
+    expect(keysOnly.issuer).toBeUndefined();
+    expect(await refusal(keysOnly.verify(await idp.token({ sub: 'u-1' })))).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'this server accepts API keys only: no identity provider is set up',
+    });
+  });
+
+  it('fetches the JWKS again for an unknown key id only after the cool-down', async () => {
+    const other = await startOidcProvider('cordon-unit');
+    try {
+      const patient = verifier({}, other);
+      const first = await other.token({ sub: 'u-1' });
+      await patient.verify(first);
+      expect(other.jwksFetches()).toBe(1);
+      await other.rotate();
+      // Within the default 30 s cool-down the new key is not fetched: a flood of made-up key ids
+      // costs the provider one request per cool-down, not one per token.
+      expect((await refusal(patient.verify(await other.token({ sub: 'u-1' }))))?.code).toBe(
+        'UNAUTHENTICATED',
+      );
+      expect(other.jwksFetches()).toBe(1);
+      // Without a cool-down the rotated key is fetched the moment a token names it.
+      const eager = verifier({ CORDON_OIDC_JWKS_COOLDOWN_SECONDS: '0' }, other);
+      await eager.verify(await other.token({ sub: 'u-1' }));
+      await other.rotate();
+      expect((await eager.verify(await other.token({ sub: 'u-1' }))).subject).toBe('u-1');
+      expect(other.jwksFetches()).toBe(3);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('answers UNAVAILABLE, not UNAUTHENTICATED, when the provider cannot be reached', async () => {
+    const gone = await startOidcProvider('cordon-unit');
+    const token = await gone.token({ sub: 'u-1' });
+    await gone.stop();
+    const answer = await refusal(verifier({}, gone).verify(token));
+    expect(answer).toEqual({
+      code: 'UNAVAILABLE',
+      message: 'the identity provider cannot be reached to check the token; retry',
+    });
+  });
+
+  it('tells a JWT from an API key by its shape', () => {
+    expect(looksLikeJwt('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln')).toBe(true);
+    expect(looksLikeJwt('eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1In0.')).toBe(true);
+    expect(looksLikeJwt('cdn_0123456789abcdefghijABCDEFGHIJ_-xyz')).toBe(false);
+    expect(looksLikeJwt('a.b')).toBe(false);
+    expect(looksLikeJwt('a.b.c.d')).toBe(false);
+  });
+});
