@@ -346,6 +346,35 @@ describe('users signed in with an OIDC provider', () => {
     }
   });
 
+  it('issues embedded mode’s own tokens to provider admins; local users still need a membership', async () => {
+    const issue = `mutation($i: IssueLocalTokenInput!) {
+      issueLocalToken(input: $i) { token issuer subject userId expiresAt } }`;
+    // Not even a tenant admin: users are shared by all tenants, so naming any subject is the provider's.
+    const ops = await person('olga');
+    expect(errorCodes(await call(ops, issue, { i: { subject: 'lee' } }, second))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await call(PROVIDER_KEY, issue, { i: { subject: 'has space' } }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    const issued = (
+      await ok(PROVIDER_KEY, issue, {
+        i: { subject: 'lee', email: 'lee@local.example', name: 'Lee', expiresInMinutes: 30 },
+      })
+    ).issueLocalToken;
+    expect(issued).toMatchObject({ issuer: 'urn:cordon:local', subject: 'lee' });
+    expect(errorCodes(await call(issued.token, ME))).toEqual(['FORBIDDEN']);
+    await ok(PROVIDER_KEY, ADD, {
+      i: { tenantId: second, issuer: 'urn:cordon:local', subject: 'lee', role: 'RESPONDER' },
+    });
+    expect((await ok(issued.token, ME)).me).toMatchObject({
+      kind: 'USER',
+      actorId: `user:${issued.userId as string}`,
+      name: 'Lee',
+      email: 'lee@local.example',
+      tenantId: second,
+      role: 'RESPONDER',
+    });
+  });
+
   // Last: it blocks this test's address for a minute.
   it('counts a forged token as a failed login, like a bad key', async () => {
     const forged = await idp.token({ sub: 'alice' }, { key: await idp.strangerKey() });

@@ -4,6 +4,8 @@ import { ApiKeysService } from './api-keys.service';
 import { AuthGuard } from './auth.guard';
 import { AuthResolver } from './auth.resolver';
 import { Authenticator } from './authenticator.service';
+import { LocalTokens } from './local-tokens';
+import { LocalTokensResolver } from './local-tokens.resolver';
 import { MembersResolver } from './members.resolver';
 import { MembersService } from './members.service';
 import { OidcVerifier } from './oidc-verifier';
@@ -13,6 +15,7 @@ import { TenancyService } from '../tenancy/tenancy.service';
 @Module({
   providers: [
     ApiKeysService,
+    LocalTokens,
     OidcVerifier,
     UsersService,
     Authenticator,
@@ -20,6 +23,7 @@ import { TenancyService } from '../tenancy/tenancy.service';
     TenancyService,
     AuthResolver,
     MembersResolver,
+    LocalTokensResolver,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [ApiKeysService, Authenticator, TenancyService],

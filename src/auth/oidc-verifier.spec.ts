@@ -1,32 +1,49 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SignJWT } from 'jose';
 import { loadConfig } from '../config/config';
 import { AppError } from '../common/errors/app-error';
 import { startOidcProvider, type FakeOidcProvider } from '../../test/support/oidc-provider';
+import { LOCAL_ISSUER, LocalTokens } from './local-tokens';
 import { looksLikeJwt, OidcVerifier } from './oidc-verifier';
 
 /** Against a real (local) provider: an HTTP server publishing a JWKS, tokens signed by jose. */
 describe('OidcVerifier', () => {
   let idp: FakeOidcProvider;
+  /** Embedded mode keeps its master key here; local tokens derive theirs from it. */
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-oidc-unit-'));
 
   beforeAll(async () => {
     idp = await startOidcProvider('cordon-unit');
   });
 
-  afterAll(() => idp?.stop());
+  afterAll(async () => {
+    await idp?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const withLocal = (env: Record<string, string>) => {
+    const config = loadConfig({ CORDON_DATA_DIR: dataDir, ...env });
+    const local = new LocalTokens(config);
+    return { local, verifier: new OidcVerifier(config, local) };
+  };
 
   const verifier = (env: Record<string, string> = {}, provider = idp) =>
-    new OidcVerifier(
-      loadConfig({
-        CORDON_OIDC_ISSUER: provider.issuer,
-        CORDON_OIDC_AUDIENCE: provider.audience,
-        CORDON_OIDC_JWKS_URL: provider.jwksUrl,
-        ...env,
-      }),
-    );
+    withLocal({
+      CORDON_OIDC_ISSUER: provider.issuer,
+      CORDON_OIDC_AUDIENCE: provider.audience,
+      CORDON_OIDC_JWKS_URL: provider.jwksUrl,
+      ...env,
+    }).verifier;
 
-  const refusal = (p: Promise<unknown>) =>
+  const refusal = (p: Promise<unknown>): Promise<{ code: string; message: string } | null> =>
     p.then(
       () => null,
-      (err: unknown) => (err instanceof AppError ? { code: err.code, message: err.message } : err),
+      (err: unknown) => {
+        if (err instanceof AppError) return { code: err.code, message: err.message };
+        throw err;
+      },
     );
 
   it('returns who the token names, from the claims configured for e-mail and name', async () => {
@@ -53,7 +70,7 @@ describe('OidcVerifier', () => {
   });
 
   it('accepts no token at all when no provider is configured', async () => {
-    const keysOnly = new OidcVerifier(loadConfig({}));
+    const keysOnly = withLocal({ CORDON_LOCAL_TOKENS: '0' }).verifier;
     expect(keysOnly.issuer).toBeUndefined();
     expect(await refusal(keysOnly.verify(await idp.token({ sub: 'u-1' })))).toEqual({
       code: 'UNAUTHENTICATED',
@@ -95,6 +112,35 @@ describe('OidcVerifier', () => {
       code: 'UNAVAILABLE',
       message: 'the identity provider cannot be reached to check the token; retry',
     });
+  });
+
+  it('verifies embedded mode’s own HS256 tokens, and only while they are on', async () => {
+    const { local, verifier: embedded } = withLocal({});
+    expect(embedded.issuer).toBe(LOCAL_ISSUER);
+    const { token } = await local.issue({ subject: 'lee', email: 'lee@local', name: 'Lee', minutes: 5 });
+    expect(await embedded.verify(token)).toEqual({
+      issuer: LOCAL_ISSUER,
+      subject: 'lee',
+      email: 'lee@local',
+      name: 'Lee',
+    });
+    // Signed with another key, or by the provider's rules when local tokens are off: refused.
+    const forged = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience('cordon')
+      .setSubject('lee')
+      .setExpirationTime('5m')
+      .sign(new Uint8Array(32));
+    expect((await refusal(embedded.verify(forged)))?.code).toBe('UNAUTHENTICATED');
+    expect(await refusal(verifier({ CORDON_LOCAL_TOKENS: '0' }).verify(token))).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'the token is not valid for this server',
+    });
+    // With a provider configured too, each kind of token verifies by its own rules.
+    const both = verifier();
+    expect((await both.verify(await idp.token({ sub: 'u-1' }))).issuer).toBe(idp.issuer);
+    expect((await both.verify(token)).issuer).toBe(LOCAL_ISSUER);
   });
 
   it('tells a JWT from an API key by its shape', () => {

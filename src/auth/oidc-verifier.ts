@@ -3,6 +3,7 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { APP_CONFIG, type AppConfig, type OidcConfig } from '../config/config';
 import { AppError } from '../common/errors/app-error';
 import { AuthException } from './auth.exception';
+import { LOCAL_ISSUER, LocalTokens } from './local-tokens';
 
 /** Who a verified token says the caller is. */
 export interface VerifiedIdentity {
@@ -38,7 +39,10 @@ export class OidcVerifier {
   private readonly oidc: OidcConfig | undefined;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly local: LocalTokens,
+  ) {
     this.oidc = config.oidc;
     this.jwks = config.oidc
       ? createRemoteJWKSet(new URL(config.oidc.jwksUrl), {
@@ -47,9 +51,9 @@ export class OidcVerifier {
       : undefined;
   }
 
-  /** The configured issuer, for members named by subject alone; undefined without a provider. */
+  /** The issuer of members named by subject alone: the provider's, else Cordon's own if on. */
   get issuer(): string | undefined {
-    return this.oidc?.issuer;
+    return this.oidc?.issuer ?? (this.local.enabled ? LOCAL_ISSUER : undefined);
   }
 
   /**
@@ -58,6 +62,8 @@ export class OidcVerifier {
    * reached is UNAVAILABLE: the token may be fine.
    */
   async verify(token: string): Promise<VerifiedIdentity> {
+    // HS256 is never a provider's (its allow-list is asymmetric): such a token is ours or nothing.
+    if (this.local.claims(token)) return this.verifyLocal(token);
     if (!this.oidc || !this.jwks)
       throw AuthException.unauthenticated(
         'this server accepts API keys only: no identity provider is set up',
@@ -79,6 +85,18 @@ export class OidcVerifier {
       subject: payload.sub!,
       email: claimText(payload, this.oidc.emailClaim),
       name: claimText(payload, this.oidc.nameClaim),
+    };
+  }
+
+  private async verifyLocal(token: string): Promise<VerifiedIdentity> {
+    const payload = await this.local.verify(token).catch((err: unknown) => {
+      throw this.refusal(err);
+    });
+    return {
+      issuer: LOCAL_ISSUER,
+      subject: payload.sub!,
+      email: claimText(payload, 'email'),
+      name: claimText(payload, 'name'),
     };
   }
 

@@ -100,6 +100,16 @@ describe('loadConfig', () => {
       });
     });
 
+    it('signs local tokens in embedded mode only', () => {
+      expect(loadConfig({}).localTokens).toBe(true);
+      expect(loadConfig({ CORDON_LOCAL_TOKENS: '0' }).localTokens).toBe(false);
+      const server = { DATABASE_URL: 'postgres://h/db', TEMPORAL_ADDRESS: 'h:7233' };
+      expect(loadConfig(server, 'api').localTokens).toBe(false);
+      expect(() => loadConfig({ ...server, CORDON_LOCAL_TOKENS: '1' }, 'api')).toThrow(
+        'CORDON_LOCAL_TOKENS is for embedded mode only, not api: use an OIDC provider',
+      );
+    });
+
     it('names the settings missing when only some are given', () => {
       expect(() => loadConfig({ CORDON_OIDC_ISSUER: core.CORDON_OIDC_ISSUER })).toThrow(
         'CORDON_OIDC_AUDIENCE, CORDON_OIDC_JWKS_URL must be set too: the OIDC settings go together (or none)',

@@ -47,6 +47,12 @@ export interface AppConfig {
   publicUrl: string;
   /** Users signing in with JWTs from an OpenID Connect provider; undefined: API keys only. */
   oidc: OidcConfig | undefined;
+  /**
+   * Embedded mode only (CORDON_LOCAL_TOKENS, on there by default): Cordon signs HS256 tokens of
+   * its own for local users, so one machine needs no identity provider. Replicas would not share
+   * the key, and production has a provider: elsewhere it is refused.
+   */
+  localTokens: boolean;
 }
 
 export interface OidcConfig {
@@ -185,6 +191,11 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
   }
 
   const oidc = oidcSettings(env, problems);
+  const localTokens = env.CORDON_LOCAL_TOKENS
+    ? flag(env, 'CORDON_LOCAL_TOKENS', problems)
+    : mode === 'embedded';
+  if (localTokens && mode !== 'embedded')
+    problems.push(`CORDON_LOCAL_TOKENS is for embedded mode only, not ${mode}: use an OIDC provider`);
 
   const config: AppConfig = {
     mode,
@@ -245,6 +256,7 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
     },
     publicUrl: '',
     oidc,
+    localTokens,
   };
   config.publicUrl = (publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
   if (problems.length) throw new ConfigError(problems);

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, IsUUID, MaxLength } from 'class-validator';
 import { PageArgs } from '../../common/graphql/pagination';
 import { RoleEnum, type RoleEnumValue } from './create-api-key.input';
 
@@ -20,14 +20,15 @@ export class AddTenantMemberInput {
   @MaxLength(320)
   email?: string;
 
-  @Field({ nullable: true, description: "The provider's issuer URL; the configured one when left out." })
+  @Field({
+    nullable: true,
+    description:
+      "The provider's issuer URL (urn:cordon:local for embedded mode's own tokens); the configured one when left out.",
+  })
   @IsOptional()
-  @IsUrl(
-    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
-    {
-      message: 'issuer must be the http(s) URL the provider puts in its tokens (iss)',
-    },
-  )
+  @Matches(/^(https?:\/\/\S+|urn:cordon:local)$/, {
+    message: 'issuer must be the http(s) URL the provider puts in its tokens (iss), or urn:cordon:local',
+  })
   @MaxLength(512)
   issuer?: string;
 
