@@ -53,6 +53,14 @@ describe('OidcVerifier', () => {
         token,
       ),
     ).toEqual({ issuer: idp.issuer, subject: 'u-1', email: 'Dana@Example.com', name: 'dana' });
+    // An address the provider has not verified is not taken: members are added by e-mail.
+    expect(
+      (
+        await verifier().verify(
+          await idp.token({ sub: 'u-3', email: 'ceo@example.com', email_verified: false }),
+        )
+      ).email,
+    ).toBeNull();
     // Claims that are missing, empty or not text are simply unknown.
     expect(await verifier().verify(await idp.token({ sub: 'u-2', email: '', name: 42 }))).toEqual({
       issuer: idp.issuer,

@@ -83,7 +83,8 @@ export class OidcVerifier {
     return {
       issuer: this.oidc.issuer,
       subject: payload.sub!,
-      email: claimText(payload, this.oidc.emailClaim),
+      // Members are added by e-mail: an address the provider says it has not verified names nobody.
+      email: payload.email_verified === false ? null : claimText(payload, this.oidc.emailClaim),
       name: claimText(payload, this.oidc.nameClaim),
     };
   }
