@@ -7,12 +7,14 @@ import { projectRoot } from '../src/config/paths';
 import { startCordon, testDatabase, type CordonProcess } from './support/cordon-process';
 import { eventually, graphqlClient, type GraphqlResult } from './support/graphql-client';
 import { buildMatrix, type MatrixCall, nowhere, type Objects } from './support/id-matrix';
+import { startOidcProvider, type FakeOidcProvider } from './support/oidc-provider';
 
 /**
  * Tenant A's admin calls every query and mutation that takes an id on tenant B's objects, one id
  * at a time (the other ids A's own): each answers NOT_FOUND (or an empty page), exactly as it
  * answers for an id that exists nowhere. Generated from the schema the server serves, so a new
  * operation is covered as soon as it exists; one whose id slot the matrix cannot place fails.
+ * Tenant A's admin is asked twice: as an API key, and as a user signed in with an OIDC token.
  */
 const PROVIDER_KEY = 'cdn_e2e_provider_admin_key_0123456789';
 /** Hosts the Falcon fake knows, so contain-host reaches its approval in each tenant. */
@@ -30,10 +32,13 @@ steps:
 
 describe('tenant isolation over the API: another tenant’s ids are NOT_FOUND', () => {
   let falcon: FakeVendorServer;
+  let idp: FakeOidcProvider;
   let cordon: CordonProcess;
   let db: Awaited<ReturnType<typeof testDatabase>>;
   let gql: ReturnType<typeof graphqlClient>;
   const keys: Record<'a' | 'b', string> = { a: '', b: '' };
+  /** Tenant A's admin as a person: a member of A only, so the token needs no X-Cordon-Tenant. */
+  let userOfA = '';
   const objects: Record<'a' | 'b', Objects> = { a: {} as Objects, b: {} as Objects };
 
   const ok = async <T = any>(query: string, variables: Record<string, unknown>, key: string): Promise<T> => {
@@ -118,6 +123,13 @@ describe('tenant isolation over the API: another tenant’s ids are NOT_FOUND', 
       key,
     );
     const actor = `apikey:${responder.createApiKey.apiKey.id as string}`;
+    const member = (
+      await ok(
+        `mutation($i: AddTenantMemberInput!) { addTenantMember(input: $i) { userId } }`,
+        { i: { subject: `${which}-admin`, role: 'ADMIN' } },
+        key,
+      )
+    ).addTenantMember.userId as string;
     objects[which] = {
       tenant,
       alert: alert.id,
@@ -128,22 +140,34 @@ describe('tenant isolation over the API: another tenant’s ids are NOT_FOUND', 
       endpoint,
       playbook,
       actor,
+      user: member,
     };
   }
 
   beforeAll(async () => {
     falcon = createFalconFake({ clientId: 'falcon-id', clientSecret: 'falcon-secret' });
     await falcon.start(0);
+    idp = await startOidcProvider();
     db = await testDatabase();
-    cordon = await startCordon({ env: { CORDON_BOOTSTRAP_API_KEY: PROVIDER_KEY, DATABASE_URL: db.url } });
+    cordon = await startCordon({
+      env: {
+        CORDON_BOOTSTRAP_API_KEY: PROVIDER_KEY,
+        DATABASE_URL: db.url,
+        CORDON_OIDC_ISSUER: idp.issuer,
+        CORDON_OIDC_AUDIENCE: idp.audience,
+        CORDON_OIDC_JWKS_URL: idp.jwksUrl,
+      },
+    });
     gql = graphqlClient(cordon.graphqlUrl);
     await setUpTenant('a');
     await setUpTenant('b');
+    userOfA = await idp.token({ sub: 'a-admin', name: 'Admin of A' }, { expiresIn: 3600 });
   }, 240_000);
 
   afterAll(async () => {
     await cordon?.stop();
     await falcon?.stop();
+    await idp?.stop();
     await db?.drop();
   });
 
@@ -178,17 +202,21 @@ describe('tenant isolation over the API: another tenant’s ids are NOT_FOUND', 
       'testConnection',
       'revokeWebhookEndpoint',
       'createApiKey',
+      'addTenantMember',
+      'removeTenantMember',
+      'tenantMembers',
     ])
       expect(fields).toContain(f);
   });
 
-  it('answers tenant A on tenant B’s ids exactly as on ids that do not exist', async () => {
+  /** Every generated call, as `credential` (an admin of tenant A). */
+  async function answersLikeMissing(credential: string): Promise<void> {
     const { calls } = buildMatrix(servedSchema(), objects.a, objects.b);
     const failures: string[] = [];
     const check = async (call: MatrixCall) => {
       const absent = nowhere(call.slot.kind);
-      const onForeign = await gql(call.query, call.variables(call.foreign), keys.a);
-      const onAbsent = await gql(call.query, call.variables(absent), keys.a);
+      const onForeign = await gql(call.query, call.variables(call.foreign), credential);
+      const onAbsent = await gql(call.query, call.variables(absent), credential);
       const codes = (onForeign.errors ?? []).map((e) => e.extensions?.code);
       const problems: string[] = [];
       // An ID argument answers NOT_FOUND; a String that names an object (actorId) may refuse it as
@@ -217,7 +245,12 @@ describe('tenant isolation over the API: another tenant’s ids are NOT_FOUND', 
     for (const call of calls) await check(call);
     expect(failures).toEqual([]);
     expect(calls.length).toBeGreaterThan(25);
-  });
+  }
+
+  it('answers tenant A on tenant B’s ids exactly as on ids that do not exist', () =>
+    answersLikeMissing(keys.a));
+
+  it('answers tenant A’s admin signed in as a user the same way', () => answersLikeMissing(userOfA));
 
   it('left tenant B’s objects as they were', async () => {
     const b = objects.b;

@@ -79,7 +79,7 @@ describe('tenant isolation in the database', () => {
     expect(missing).toEqual([]);
     // And nothing else in the schema escapes: every table is tenant-scoped or declared global.
     expect(await m.dataSource.query(UNPROTECTED_TABLES_SQL, unprotectedTablesParams())).toEqual([]);
-    expect(GLOBAL_TABLES).toEqual(['schema_migrations']);
+    expect(GLOBAL_TABLES).toEqual(['schema_migrations', 'users']);
   });
 
   it('refuses to start when a tenant table lacks RLS, naming it', async () => {
@@ -133,6 +133,32 @@ describe('tenant isolation in the database', () => {
     expect(
       await m.db.system((em) => em.query(`SELECT id FROM playbook_runs WHERE status <> 'QUEUED'`)),
     ).toEqual([]);
+  });
+
+  it('keeps users from tenant transactions and memberships within their tenant', async () => {
+    const [{ id: user }] = await m.db.system((em) =>
+      em.query<{ id: string }[]>(
+        `INSERT INTO users (issuer, subject) VALUES ('https://idp.example/', $1) RETURNING id`,
+        [`medium-${process.pid}`],
+      ),
+    );
+    // Users belong to no tenant: a tenant transaction may not even read them.
+    await expect(m.db.run(a, (em) => em.query(`SELECT id FROM users`))).rejects.toThrow(/permission denied/);
+    const addMember = (em: EntityManager, tenant: string) =>
+      em.query(
+        `INSERT INTO tenant_members (tenant_id, user_id, role, created_by) VALUES ($1, $2, 'viewer', 'test')`,
+        [tenant, user],
+      );
+    await m.db.run(a, (em) => addMember(em, a));
+    await expect(m.db.run(b, (em) => addMember(em, a))).rejects.toThrow(/row-level security/);
+    expect(await m.db.run(b, (em) => em.query(`SELECT id FROM tenant_members`))).toEqual([]);
+    // Sign-in reads a user's memberships across tenants, and may change none of them.
+    expect(
+      await m.db.system((em) => em.query(`SELECT tenant_id FROM tenant_members WHERE user_id = $1`, [user])),
+    ).toEqual([{ tenant_id: a }]);
+    await expect(m.db.system((em) => em.query(`DELETE FROM tenant_members`))).rejects.toThrow(
+      /permission denied/,
+    );
   });
 
   it('rejects writing another tenant’s id, and cannot touch its rows', async () => {

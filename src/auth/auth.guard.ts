@@ -1,11 +1,12 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiKeysService } from './api-keys.service';
+import { Authenticator, TENANT_HEADER } from './authenticator.service';
 import { AuthException } from './auth.exception';
 import { requestOf } from './current-principal.decorator';
 import { PROVIDER_ADMIN_KEY, PUBLIC_KEY, ROLE_KEY } from './roles.decorator';
 import { roleAtLeast, type RoleName } from './roles';
 import { FailedLoginLimiter } from '../common/security/rate-limit';
+import { AppError } from '../common/errors/app-error';
 
 /**
  * One guard for every resolver and route. It fails closed: a handler that declares neither a
@@ -15,7 +16,7 @@ import { FailedLoginLimiter } from '../common/security/rate-limit';
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly apiKeys: ApiKeysService,
+    private readonly authenticator: Authenticator,
     private readonly failedLogins: FailedLoginLimiter,
   ) {}
 
@@ -30,12 +31,15 @@ export class AuthGuard implements CanActivate {
     const req = requestOf(ctx);
     const secret = bearer(req.headers.authorization);
     if (!secret) throw AuthException.unauthenticated();
-    // Guessing keys from one address is slowed down: too many failures and it is refused a while.
+    // Guessing keys or forging tokens from one address is slowed down: too many failures and it
+    // is refused a while. A valid credential refused for its tenant or role is no failed login.
     this.failedLogins.assertAllowed(req.ip);
-    const principal = await this.apiKeys.authenticate(secret).catch(async (err: unknown) => {
-      await this.failedLogins.failed(req.ip);
-      throw err;
-    });
+    const principal = await this.authenticator
+      .authenticate(secret, headerValue(req.headers[TENANT_HEADER]))
+      .catch(async (err: unknown) => {
+        if (err instanceof AppError && err.code === 'UNAUTHENTICATED') await this.failedLogins.failed(req.ip);
+        throw err;
+      });
     req.principal = principal;
     if (providerOnly) {
       if (!principal.providerAdmin) throw new AuthException('FORBIDDEN', 'only provider admins may do this');
@@ -47,8 +51,12 @@ export class AuthGuard implements CanActivate {
   }
 }
 
+function headerValue(header: string | string[] | undefined): string | undefined {
+  return Array.isArray(header) ? header[0] : header;
+}
+
 function bearer(header: string | string[] | undefined): string | null {
-  const value = Array.isArray(header) ? header[0] : header;
+  const value = headerValue(header);
   const match = value ? /^Bearer\s+(\S+)$/i.exec(value.trim()) : null;
   return match ? match[1] : null;
 }

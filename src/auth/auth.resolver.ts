@@ -7,7 +7,6 @@ import { CreateApiKeyInput, CreateTenantInput, type RoleEnumValue } from './dto/
 import { CreateApiKeyPayload, MeModel, TenantModel } from './models/api-key.model';
 import { TenancyService } from '../tenancy/tenancy.service';
 import { TenantDb } from '../database/tenant-db';
-import { AppError } from '../common/errors/app-error';
 import type { RoleName } from './roles';
 
 @Resolver()
@@ -22,11 +21,13 @@ export class AuthResolver {
   @RequireRole('viewer')
   me(@CurrentPrincipal() p: Principal): MeModel {
     return {
+      kind: p.kind === 'user' ? 'USER' : 'API_KEY',
       actorId: p.actorId,
       name: p.name,
       tenantId: p.tenantId,
       role: p.role.toUpperCase() as RoleEnumValue,
       providerAdmin: p.providerAdmin,
+      email: p.kind === 'user' ? p.email : null,
     };
   }
 
@@ -36,13 +37,7 @@ export class AuthResolver {
     @CurrentPrincipal() p: Principal,
     @Args('input') input: CreateApiKeyInput,
   ): Promise<CreateApiKeyPayload> {
-    const tenantId = input.tenantId ?? p.tenantId;
-    if (tenantId !== p.tenantId && !p.providerAdmin) {
-      // Indistinguishable from a tenant that does not exist.
-      throw new AppError('NOT_FOUND', `tenant ${tenantId} not found`);
-    }
-    if (!(await this.tenancy.exists(tenantId)))
-      throw new AppError('NOT_FOUND', `tenant ${tenantId} not found`);
+    const tenantId = await this.tenancy.targetOf(p, input.tenantId);
     const { key, secret } = await this.db.run(tenantId, (em) =>
       this.apiKeys.create(em, {
         tenantId,

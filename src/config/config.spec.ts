@@ -68,4 +68,82 @@ describe('loadConfig', () => {
     });
     expect(c.database.ownerUrl).toBe('postgres://owner@h/db');
   });
+
+  describe('OIDC', () => {
+    const core = {
+      CORDON_OIDC_ISSUER: 'https://login.example.com/tenant/v2.0',
+      CORDON_OIDC_AUDIENCE: 'cordon',
+      CORDON_OIDC_JWKS_URL: 'https://login.example.com/tenant/keys',
+    };
+
+    it('is off without settings, and on with all three, with safe defaults', () => {
+      expect(loadConfig({}).oidc).toBeUndefined();
+      expect(loadConfig(core).oidc).toEqual({
+        issuer: core.CORDON_OIDC_ISSUER,
+        audience: 'cordon',
+        jwksUrl: core.CORDON_OIDC_JWKS_URL,
+        algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'],
+        emailClaim: 'email',
+        nameClaim: 'name',
+        jwksCooldownSeconds: 30,
+      });
+      const custom = loadConfig({
+        ...core,
+        CORDON_OIDC_EMAIL_CLAIM: 'upn',
+        CORDON_OIDC_NAME_CLAIM: 'preferred_username',
+        CORDON_OIDC_ALGORITHMS: 'ES384, RS512',
+      }).oidc;
+      expect(custom).toMatchObject({
+        emailClaim: 'upn',
+        nameClaim: 'preferred_username',
+        algorithms: ['ES384', 'RS512'],
+      });
+    });
+
+    it('signs local tokens in embedded mode only', () => {
+      expect(loadConfig({}).localTokens).toBe(true);
+      expect(loadConfig({ CORDON_LOCAL_TOKENS: '0' }).localTokens).toBe(false);
+      const server = { DATABASE_URL: 'postgres://h/db', TEMPORAL_ADDRESS: 'h:7233' };
+      expect(loadConfig(server, 'api').localTokens).toBe(false);
+      expect(() => loadConfig({ ...server, CORDON_LOCAL_TOKENS: '1' }, 'api')).toThrow(
+        'CORDON_LOCAL_TOKENS is for embedded mode only, not api: use an OIDC provider',
+      );
+    });
+
+    it('names the settings missing when only some are given', () => {
+      expect(() => loadConfig({ CORDON_OIDC_ISSUER: core.CORDON_OIDC_ISSUER })).toThrow(
+        'CORDON_OIDC_AUDIENCE, CORDON_OIDC_JWKS_URL must be set too: the OIDC settings go together (or none)',
+      );
+      expect(() => loadConfig({ CORDON_OIDC_NAME_CLAIM: 'nick' })).toThrow(
+        'CORDON_OIDC_NAME_CLAIM set without CORDON_OIDC_ISSUER, CORDON_OIDC_AUDIENCE and CORDON_OIDC_JWKS_URL',
+      );
+    });
+
+    it('refuses URLs that are not http(s), shared-secret algorithms and odd claim names', () => {
+      const problems = (extra: Record<string, string>) => {
+        try {
+          loadConfig({ ...core, ...extra });
+          return '';
+        } catch (err) {
+          return (err as Error).message;
+        }
+      };
+      expect(problems({ CORDON_OIDC_JWKS_URL: 'file:///etc/keys' })).toMatch(
+        /CORDON_OIDC_JWKS_URL must be an http\(s\) URL, got "file:\/\/\/etc\/keys"/,
+      );
+      expect(problems({ CORDON_OIDC_ISSUER: 'login' })).toMatch(
+        /CORDON_OIDC_ISSUER must be an http\(s\) URL/,
+      );
+      expect(problems({ CORDON_OIDC_ALGORITHMS: 'RS256,HS256' })).toMatch(
+        /CORDON_OIDC_ALGORITHMS may list only RS256, .*EdDSA, got "RS256,HS256"/,
+      );
+      expect(problems({ CORDON_OIDC_ALGORITHMS: 'none' })).toMatch(/CORDON_OIDC_ALGORITHMS/);
+      expect(problems({ CORDON_OIDC_EMAIL_CLAIM: 'e mail' })).toMatch(
+        /CORDON_OIDC_EMAIL_CLAIM must be a claim name/,
+      );
+      expect(problems({ CORDON_OIDC_JWKS_COOLDOWN_SECONDS: '-1' })).toMatch(
+        /CORDON_OIDC_JWKS_COOLDOWN_SECONDS/,
+      );
+    });
+  });
 });

@@ -45,7 +45,45 @@ export interface AppConfig {
   security: SecurityConfig;
   /** Where people reach this server: the base of links sent out (approval decision links). */
   publicUrl: string;
+  /** Users signing in with JWTs from an OpenID Connect provider; undefined: API keys only. */
+  oidc: OidcConfig | undefined;
+  /**
+   * Embedded mode only (CORDON_LOCAL_TOKENS, on there by default): Cordon signs HS256 tokens of
+   * its own for local users, so one machine needs no identity provider. Replicas would not share
+   * the key, and production has a provider: elsewhere it is refused.
+   */
+  localTokens: boolean;
 }
+
+export interface OidcConfig {
+  /** The `iss` every token must carry (CORDON_OIDC_ISSUER). */
+  issuer: string;
+  /** The `aud` every token must include: this server's client id at the provider. */
+  audience: string;
+  /** Where the provider publishes its signing keys; refetched when a token names an unknown key. */
+  jwksUrl: string;
+  /** Asymmetric algorithms only: a shared-secret (HS*) or `none` token is never a provider's. */
+  algorithms: string[];
+  /** Claims holding the user's e-mail and display name (providers differ). */
+  emailClaim: string;
+  nameClaim: string;
+  /** Least seconds between JWKS refetches prompted by unknown key ids (a flood fetches once). */
+  jwksCooldownSeconds: number;
+}
+
+/** What a provider may sign with; HS* and none are refused outright. */
+export const OIDC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
 
 export interface SecurityConfig {
   /** NODE_ENV=production: no introspection, no field suggestions in errors. */
@@ -152,6 +190,13 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
     problems.push('CORDON_PUBLIC_URL must be an http(s) URL, e.g. https://cordon.example.com');
   }
 
+  const oidc = oidcSettings(env, problems);
+  const localTokens = env.CORDON_LOCAL_TOKENS
+    ? flag(env, 'CORDON_LOCAL_TOKENS', problems)
+    : mode === 'embedded';
+  if (localTokens && mode !== 'embedded')
+    problems.push(`CORDON_LOCAL_TOKENS is for embedded mode only, not ${mode}: use an OIDC provider`);
+
   const config: AppConfig = {
     mode,
     port: intSetting(env, 'PORT', 3000, 0, 65535, problems),
@@ -210,10 +255,69 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
       },
     },
     publicUrl: '',
+    oidc,
+    localTokens,
   };
   config.publicUrl = (publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+const OIDC_CORE = ['CORDON_OIDC_ISSUER', 'CORDON_OIDC_AUDIENCE', 'CORDON_OIDC_JWKS_URL'] as const;
+const CLAIM_NAME = /^[A-Za-z_][A-Za-z0-9_.:/-]{0,127}$/;
+
+/** The three core settings come together or not at all; half a provider would fail every login. */
+function oidcSettings(env: Env, problems: string[]): OidcConfig | undefined {
+  const [issuer, audience, jwksUrl] = OIDC_CORE.map((name) => env[name]?.trim() || undefined);
+  const set = OIDC_CORE.filter((name) => env[name]?.trim());
+  if (set.length === 0) {
+    const stray = Object.keys(env).filter((k) => k.startsWith('CORDON_OIDC_') && env[k]);
+    if (stray.length)
+      problems.push(
+        `${stray.join(', ')} set without CORDON_OIDC_ISSUER, CORDON_OIDC_AUDIENCE and CORDON_OIDC_JWKS_URL`,
+      );
+    return undefined;
+  }
+  if (set.length < OIDC_CORE.length) {
+    const missing = OIDC_CORE.filter((name) => !set.includes(name));
+    problems.push(`${missing.join(', ')} must be set too: the OIDC settings go together (or none)`);
+    return undefined;
+  }
+  // OIDC issuers are URLs; tokens must carry this exact string as `iss`.
+  if (!isHttpUrl(issuer!)) problems.push(`CORDON_OIDC_ISSUER must be an http(s) URL, got "${issuer}"`);
+  if (!isHttpUrl(jwksUrl!)) problems.push(`CORDON_OIDC_JWKS_URL must be an http(s) URL, got "${jwksUrl}"`);
+  const algorithms = (env.CORDON_OIDC_ALGORITHMS || 'RS256,ES256,PS256,EdDSA')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  const refused = algorithms.filter((a) => !(OIDC_ALGORITHMS as readonly string[]).includes(a));
+  if (refused.length || !algorithms.length)
+    problems.push(
+      `CORDON_OIDC_ALGORITHMS may list only ${OIDC_ALGORITHMS.join(', ')}, got "${env.CORDON_OIDC_ALGORITHMS}"`,
+    );
+  const claim = (name: string, fallback: string) => {
+    const value = env[name]?.trim() || fallback;
+    if (!CLAIM_NAME.test(value)) problems.push(`${name} must be a claim name, got "${value}"`);
+    return value;
+  };
+  return {
+    issuer: issuer!,
+    audience: audience!,
+    jwksUrl: jwksUrl!,
+    algorithms,
+    emailClaim: claim('CORDON_OIDC_EMAIL_CLAIM', 'email'),
+    nameClaim: claim('CORDON_OIDC_NAME_CLAIM', 'name'),
+    jwksCooldownSeconds: intSetting(env, 'CORDON_OIDC_JWKS_COOLDOWN_SECONDS', 30, 0, 3600, problems),
+  };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
 }
 
 /** Nest injection token for AppConfig. */

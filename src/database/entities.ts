@@ -5,6 +5,8 @@ import { ApprovalEntity } from '../approvals/entities/approval.entity';
 import { ApprovalEventEntity } from '../approvals/entities/approval-event.entity';
 import { ApproverIdentityEntity } from '../approvals/entities/approver-identity.entity';
 import { ApiKeyEntity } from '../auth/entities/api-key.entity';
+import { TenantMemberEntity } from '../auth/entities/tenant-member.entity';
+import { UserEntity } from '../auth/entities/user.entity';
 import { CaseEntity } from '../cases/entities/case.entity';
 import { CaseEventEntity } from '../cases/entities/case-event.entity';
 import { CapabilityBindingEntity } from '../integrations/entities/capability-binding.entity';
@@ -24,6 +26,7 @@ import { TenantPlaybooks1763900007000 } from './migrations/1763900007000-tenant-
 import { ApprovalsHumanInTheLoop1763900008000 } from './migrations/1763900008000-approvals-human-in-the-loop';
 import { AlertDedupFilters1763900004000 } from './migrations/1763900004000-alert-dedup-filters';
 import { RowLevelSecurity1763900009000 } from './migrations/1763900009000-row-level-security';
+import { UsersAndMembers1763900011000 } from './migrations/1763900011000-users-and-members';
 
 // Listed, not globbed: the same list works from ts under Jest and from compiled js.
 export const ENTITIES = [
@@ -45,6 +48,8 @@ export const ENTITIES = [
   CapabilityBindingEntity,
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
+  UserEntity,
+  TenantMemberEntity,
 ];
 
 export const MIGRATIONS = [
@@ -56,4 +61,5 @@ export const MIGRATIONS = [
   TenantPlaybooks1763900007000,
   ApprovalsHumanInTheLoop1763900008000,
   RowLevelSecurity1763900009000,
+  UsersAndMembers1763900011000,
 ];

@@ -19,8 +19,11 @@ export const TENANT_SETTING = 'cordon.tenant_id';
 /** The tenant a transaction acts for; NULL (no rows match) when none was set. */
 export const CURRENT_TENANT = `NULLIF(current_setting('${TENANT_SETTING}', true), '')::uuid`;
 
-/** Tables that belong to no tenant on purpose; everything else must be tenant-scoped. */
-export const GLOBAL_TABLES = ['schema_migrations'];
+/**
+ * Tables that belong to no tenant on purpose; everything else must be tenant-scoped. `users` is
+ * the people of every tenant (one MDR analyst serves many), readable by cordon_system only.
+ */
+export const GLOBAL_TABLES = ['schema_migrations', 'users'];
 
 /**
  * Tables of the current schema that lack tenant isolation: a tenant table (a `tenant_id` column,

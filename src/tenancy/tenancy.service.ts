@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { enterTenant, TenantDb } from '../database/tenant-db';
 import { ApiKeysService } from '../auth/api-keys.service';
+import type { Principal } from '../auth/principal';
 import { TenantEntity } from './entities/tenant.entity';
 import { AppError } from '../common/errors/app-error';
 import { isUuid } from '../common/ids';
@@ -65,6 +66,17 @@ export class TenancyService {
         throw new AppError('CONFLICT', `a tenant named "${name}" already exists`);
       return em.save(em.create(TenantEntity, { name, caseSeq: 0 }));
     });
+  }
+
+  /**
+   * The tenant an admin operation acts on: the caller's own by default; another only for a
+   * provider admin. Another tenant looks exactly like one that does not exist.
+   */
+  async targetOf(principal: Principal, tenantId: string | undefined): Promise<string> {
+    const target = tenantId ?? principal.tenantId;
+    if ((target !== principal.tenantId && !principal.providerAdmin) || !(await this.exists(target)))
+      throw new AppError('NOT_FOUND', `tenant ${target} not found`);
+    return target;
   }
 
   async exists(id: string): Promise<boolean> {

@@ -21,7 +21,16 @@ import {
  * with that slot set to an id that exists nowhere: the two answers must be indistinguishable.
  */
 export type IdKind =
-  'alert' | 'case' | 'approval' | 'run' | 'connection' | 'endpoint' | 'tenant' | 'playbook' | 'actor';
+  | 'alert'
+  | 'case'
+  | 'approval'
+  | 'run'
+  | 'connection'
+  | 'endpoint'
+  | 'tenant'
+  | 'playbook'
+  | 'actor'
+  | 'user';
 
 /** One tenant's objects, by kind. */
 export type Objects = Record<IdKind, string>;
@@ -41,6 +50,8 @@ const SLOT_KINDS: Record<string, IdKind | null> = {
   tenantId: 'tenant',
   playbookId: 'playbook',
   actorId: 'actor',
+  // A member of the tenant (users are cross-tenant; their membership is the tenant's).
+  userId: 'user',
   // Not objects of a tenant: an idempotency key and the integration catalogue.
   requestId: null,
   integrationId: null,
@@ -68,6 +79,8 @@ const VALUES: Record<string, unknown> = {
   'mapApproverIdentity.input.externalId': 'U0MATRIX01',
   'unmapApproverIdentity.input.channel': 'SLACK',
   'decideApprovals.input.decision': 'APPROVE',
+  'addTenantMember.input.issuer': 'https://idp.matrix.example/',
+  'addTenantMember.input.subject': 'matrix-member',
 };
 
 /** A fresh id of the same shape that names nothing. */
@@ -84,6 +97,7 @@ export function nowhere(kind: IdKind): string {
     case 'connection':
     case 'endpoint':
     case 'tenant':
+    case 'user':
       return randomUUID();
   }
 }

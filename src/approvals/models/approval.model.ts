@@ -24,7 +24,8 @@ export class ApprovalDecisionModel {
 @ObjectType('ApprovalEvent', { description: 'One transition of an approval.' })
 export class ApprovalEventModel {
   @Field({ description: 'REQUESTED, NOTIFIED, DECISION, ESCALATED or CLOSED.' }) kind!: string;
-  @Field({ description: 'apikey:<id> for a decision, playbook:<run id> for the workflow.' }) actor!: string;
+  @Field({ description: 'apikey:<id> or user:<id> for a decision, playbook:<run id> for the workflow.' })
+  actor!: string;
   @Field(() => JSONScalar) data!: unknown;
   @Field(() => GraphQLISODateTime) at!: Date;
 }

@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
+import { Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { RoleEnum, type RoleEnumValue } from '../dto/create-api-key.input';
 
 @ObjectType('ApiKey')
@@ -26,11 +26,20 @@ export class TenantModel {
   @Field(() => GraphQLISODateTime) createdAt!: Date;
 }
 
+export const PrincipalKindEnum = { API_KEY: 'API_KEY', USER: 'USER' } as const;
+export type PrincipalKindValue = keyof typeof PrincipalKindEnum;
+registerEnumType(PrincipalKindEnum, { name: 'PrincipalKind' });
+
 @ObjectType('Me')
 export class MeModel {
-  @Field() actorId!: string;
+  @Field(() => PrincipalKindEnum, { description: 'An API key, or a user signed in with a token.' })
+  kind!: PrincipalKindValue;
+  @Field({ description: 'apikey:<id> or user:<id>: how approvals and timelines name you.' })
+  actorId!: string;
   @Field() name!: string;
   @Field(() => ID) tenantId!: string;
   @Field(() => RoleEnum) role!: RoleEnumValue;
   @Field() providerAdmin!: boolean;
+  @Field(() => String, { nullable: true, description: "A user's e-mail, as the identity provider gives it." })
+  email!: string | null;
 }

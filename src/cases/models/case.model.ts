@@ -24,7 +24,7 @@ export class CaseEventModel {
       'CREATED, STATUS_CHANGED, ASSIGNED, SEVERITY_CHANGED, TAGS_CHANGED, ALERT_ADDED, ALERT_REMOVED, COMMENT, MERGED, PLAYBOOK_STEP, APPROVAL_DECISION',
   })
   kind!: string;
-  @Field({ description: 'apikey:<id>, playbook:<run id>, correlation' }) actor!: string;
+  @Field({ description: 'apikey:<id>, user:<id>, playbook:<run id>, correlation' }) actor!: string;
   @Field(() => JSONScalar, { description: "What changed (a comment's Markdown is data.body)." })
   data!: unknown;
   @Field(() => GraphQLISODateTime) at!: Date;
