@@ -63,7 +63,7 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
         if (builtin && args.dryRun) {
           output = { dry_run: true, would: args.action, with: args.input };
         } else if (builtin) {
-          output = await builtin({ tenantId, runId, caseId: args.caseId, input: args.input });
+          output = await builtin({ tenantId, runId, stepId, caseId: args.caseId, input: args.input });
         } else {
           const resolved = args.dryRun
             ? await dryRunTarget(deps, tenantId, args.action)
