@@ -9,6 +9,7 @@ import type { ActionActivities } from '../workflows/activity-contract';
 import type { StepFailureInfo } from '../workflows/run-input';
 import { createBuiltinActions, type BuiltinAction, type BuiltinDeps } from './builtin-actions';
 import type { DryRunFakes } from './dry-run-fakes';
+import { heartbeatInterval, whileHeartbeating } from './heartbeating';
 
 export interface ActionDeps extends BuiltinDeps {
   connections: ConnectionsService;
@@ -58,28 +59,31 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
       );
       if (completedOutput) return completedOutput;
       try {
-        let output: Record<string, unknown>;
-        const builtin = builtins[args.action];
-        if (builtin && args.dryRun) {
-          output = { dry_run: true, would: args.action, with: args.input };
-        } else if (builtin) {
-          output = await builtin({ tenantId, runId, caseId: args.caseId, input: args.input });
-        } else {
-          const resolved = args.dryRun
-            ? await dryRunTarget(deps, tenantId, args.action)
-            : await deps.connections.resolve(tenantId, args.action);
-          const http = clientFor(resolved.definition.manifest.vendor, resolved.connection);
-          output = await resolved.action.run(
-            {
-              connection: resolved.connection,
-              idempotencyKey: args.idempotencyKey,
-              http,
-              signal: ctx.cancellationSignal,
-              heartbeat: (d) => ctx.heartbeat(d),
-            },
-            args.input,
-          );
-        }
+        // The work may wait on a slow vendor (retries, Retry-After, polling) or a locked row:
+        // beating meanwhile lets Temporal tell a long call from a dead worker before startToClose.
+        const output = await whileHeartbeating(
+          (d) => ctx.heartbeat(d),
+          heartbeatInterval(ctx.info.heartbeatTimeoutMs),
+          async (heartbeat): Promise<Record<string, unknown>> => {
+            const builtin = builtins[args.action];
+            if (builtin && args.dryRun) return { dry_run: true, would: args.action, with: args.input };
+            if (builtin) return builtin({ tenantId, runId, stepId, caseId: args.caseId, input: args.input });
+            const resolved = args.dryRun
+              ? await dryRunTarget(deps, tenantId, args.action)
+              : await deps.connections.resolve(tenantId, args.action);
+            const http = clientFor(resolved.definition.manifest.vendor, resolved.connection);
+            return resolved.action.run(
+              {
+                connection: resolved.connection,
+                idempotencyKey: args.idempotencyKey,
+                http,
+                signal: ctx.cancellationSignal,
+                heartbeat,
+              },
+              args.input,
+            );
+          },
+        );
         await whileDatabaseAway(ctx, () =>
           deps.projection.recordStep(tenantId, {
             runId,

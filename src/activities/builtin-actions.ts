@@ -12,6 +12,8 @@ import type { BUILTIN_ACTIONS } from '../workflows/playbook.types';
 export type BuiltinAction = (args: {
   tenantId: string;
   runId: string;
+  /** The step, with its foreach item ("notes[2]"): with runId, the same for every attempt. */
+  stepId: string;
   caseId: string | null;
   input: Record<string, unknown>;
 }) => Promise<Record<string, unknown>>;
@@ -78,10 +80,15 @@ export function createBuiltinActions(deps: BuiltinDeps): Record<keyof typeof BUI
         : await deps.cases.setStatus(tenantId, target, status, `playbook:${runId}`);
       return { case_id: row.id, status: row.status };
     },
-    'case.add_comment': async ({ tenantId, runId, caseId, input }) => {
+    'case.add_comment': async ({ tenantId, runId, stepId, caseId, input }) => {
       const body = text(input, 'text', 'case.add_comment');
       const target = targetCase(input, caseId, 'case.add_comment');
-      await deps.caseUpdates.addComment(runPrincipal(tenantId, runId), { caseId: target, body });
+      // A retry of an attempt whose insert committed (its completion lost) must not post twice.
+      await deps.caseUpdates.addComment(
+        runPrincipal(tenantId, runId),
+        { caseId: target, body },
+        `comment:${runId}/${stepId}`,
+      );
       return { case_id: target, commented: true };
     },
     'case.assign': async ({ tenantId, runId, caseId, input }) => {

@@ -59,7 +59,8 @@ export class CaseUpdatesService {
     return this.publisher.changed(updated);
   }
 
-  async addComment(principal: Principal, input: AddCaseCommentInput): Promise<CaseEntity> {
+  /** `eventKey`: set by callers that may repeat (a playbook step), so a repeat posts nothing. */
+  async addComment(principal: Principal, input: AddCaseCommentInput, eventKey?: string): Promise<CaseEntity> {
     const { tenantId, actorId } = principal;
     return this.db.run(tenantId, async (em) => {
       const row = await lockCase(em, tenantId, input.caseId);
@@ -69,6 +70,7 @@ export class CaseUpdatesService {
         kind: 'COMMENT',
         actor: actorId,
         data: { body: input.body },
+        eventKey,
       });
       return row;
     });

@@ -150,6 +150,7 @@ describe('cordon playbook validate', () => {
     const help = capture();
     expect(await runCordonCli(['--help'], help.io)).toBe(0);
     expect(help.out.join('\n')).toContain('usage: cordon <command>');
+    expect(help.out.join('\n')).toContain('keys status | keys rotate [--tenant ID]...');
   });
 
   it('has a bin shim that asks for a build when dist/ is missing', () => {

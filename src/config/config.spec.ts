@@ -31,6 +31,20 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads CORDON_MASTER_KEY_PREVIOUS as comma-separated keys, naming the bad one', () => {
+    const k1 = Buffer.alloc(32, 1).toString('base64');
+    const k2 = Buffer.alloc(32, 2).toString('base64');
+    expect(loadConfig({}).masterKeyPrevious).toEqual([]);
+    expect(loadConfig({ CORDON_MASTER_KEY_PREVIOUS: ` ${k1}, ${k2},` }).masterKeyPrevious).toEqual([k1, k2]);
+    expect(() => loadConfig({ CORDON_MASTER_KEY_PREVIOUS: `${k1},${k2.slice(0, 20)}` })).toThrow(
+      'CORDON_MASTER_KEY_PREVIOUS: key 2 of 2 must be 32 bytes, base64-encoded',
+    );
+    // Buffer.from would quietly skip the stray characters and find 32 bytes.
+    expect(() => loadConfig({ CORDON_MASTER_KEY: `${k1.slice(0, 20)}!!${k1.slice(20)}` })).toThrow(
+      /CORDON_MASTER_KEY must be 32 bytes/,
+    );
+  });
+
   it('refuses a bootstrap key that is too short to be a secret', () => {
     expect(() => loadConfig({ CORDON_BOOTSTRAP_API_KEY: 'admin' })).toThrow(/CORDON_BOOTSTRAP_API_KEY/);
   });

@@ -40,6 +40,11 @@ export interface AppConfig {
   demo: boolean;
   /** 32-byte key-encryption key for connection secrets (base64). */
   masterKey: string | undefined;
+  /**
+   * Retired master keys (base64, CORDON_MASTER_KEY_PREVIOUS, comma-separated): decrypt only, so
+   * data written under them stays readable while a rotation moves it to masterKey.
+   */
+  masterKeyPrevious: string[];
   integrationsPath: string[];
   shutdownGraceMs: number;
   security: SecurityConfig;
@@ -158,6 +163,11 @@ function flag(env: Env, name: string, problems: string[]): boolean {
   return false;
 }
 
+/** 32 bytes in base64; stricter than Buffer.from, which skips characters it does not know. */
+function isBase64Key(value: string): boolean {
+  return /^[A-Za-z0-9+/]{43}=?$/.test(value) && Buffer.from(value, 'base64').length === 32;
+}
+
 export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig {
   const problems: string[] = [];
   const mode = modeArg ? oneOf({ MODE: modeArg }, 'MODE', MODES, 'embedded', problems) : 'embedded';
@@ -181,9 +191,20 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
     problems.push('CORDON_BOOTSTRAP_API_KEY must be 24-128 characters of A-Z a-z 0-9 _ -');
   }
   const masterKey = env.CORDON_MASTER_KEY || undefined;
-  if (masterKey !== undefined && Buffer.from(masterKey, 'base64').length !== 32) {
+  if (masterKey !== undefined && !isBase64Key(masterKey)) {
     problems.push('CORDON_MASTER_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
   }
+  const masterKeyPrevious = (env.CORDON_MASTER_KEY_PREVIOUS || '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  masterKeyPrevious.forEach((key, i) => {
+    if (!isBase64Key(key)) {
+      problems.push(
+        `CORDON_MASTER_KEY_PREVIOUS: key ${i + 1} of ${masterKeyPrevious.length} must be 32 bytes, base64-encoded`,
+      );
+    }
+  });
   const dataDir = path.resolve(env.CORDON_DATA_DIR || '.cordon');
   const publicUrl = env.CORDON_PUBLIC_URL || undefined;
   if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl)) {
@@ -222,6 +243,7 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
     bootstrapApiKey,
     demo,
     masterKey,
+    masterKeyPrevious,
     integrationsPath: (env.INTEGRATIONS_PATH || '')
       .split(path.delimiter)
       .filter(Boolean)

@@ -8,13 +8,12 @@ import { ConnectionEntity } from './entities/connection.entity';
 import { CapabilityBindingEntity } from './entities/capability-binding.entity';
 import { IntegrationsService } from './integrations.service';
 import { IntegrationsException } from './integrations.exception';
-import { SecretBox } from './secret-box';
+import type { SecretBox } from './secret-box';
+import { SECRET_BOX } from './master-key';
 import { checkConnectionInput } from './connection-input';
 import { isUuid } from '../common/ids';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { destinationsOf, type OutboundPolicy, refusedDestination } from './outbound-policy';
-
-export const SECRET_BOX = Symbol('SECRET_BOX');
 
 export interface ResolvedAction {
   definition: IntegrationDefinition;

@@ -1,11 +1,9 @@
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../config/config';
-import { ConnectionsService, SECRET_BOX } from './connections.service';
+import { ConnectionsService } from './connections.service';
 import { ConnectionTester } from './connection-tester';
 import { IntegrationsResolver } from './integrations.resolver';
 import { IntegrationsService } from './integrations.service';
-import { resolveMasterKey } from './master-key';
-import { SecretBox } from './secret-box';
+import { secretBoxProvider } from './master-key';
 import { DemoService } from '../demo/demo.service';
 
 @Module({
@@ -15,11 +13,7 @@ import { DemoService } from '../demo/demo.service';
     ConnectionTester,
     IntegrationsResolver,
     DemoService,
-    {
-      provide: SECRET_BOX,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new SecretBox(resolveMasterKey(config)),
-    },
+    secretBoxProvider,
   ],
   exports: [IntegrationsService, ConnectionsService, DemoService],
 })

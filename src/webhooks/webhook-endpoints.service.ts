@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
 import { decodeCursor, toConnection, type Connection } from '../common/graphql/pagination';
-import { SECRET_BOX } from '../integrations/connections.service';
+import { SECRET_BOX } from '../integrations/master-key';
 import type { SecretBox } from '../integrations/secret-box';
 import { NORMALISERS, normaliserFor } from '../alerts/normalisers';
 import { WebhookEndpointEntity } from './entities/webhook-endpoint.entity';

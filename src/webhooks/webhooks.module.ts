@@ -1,9 +1,6 @@
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../config/config';
 import { AlertsModule } from '../alerts/alerts.module';
-import { SECRET_BOX } from '../integrations/connections.service';
-import { resolveMasterKey } from '../integrations/master-key';
-import { SecretBox } from '../integrations/secret-box';
+import { secretBoxProvider } from '../integrations/master-key';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksResolver } from './webhooks.resolver';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
@@ -20,11 +17,7 @@ import { WebhookIngestService } from './webhook-ingest.service';
     WebhookIngestService,
     WebhooksResolver,
     // Same master key and envelope scheme as connection secrets (IntegrationsModule keeps its box private).
-    {
-      provide: SECRET_BOX,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new SecretBox(resolveMasterKey(config)),
-    },
+    secretBoxProvider,
   ],
 })
 export class WebhooksModule {}

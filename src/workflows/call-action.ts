@@ -18,7 +18,9 @@ export async function callAction(
 ): Promise<Record<string, unknown>> {
   const actions = proxyActivities<ActionActivities>({
     startToCloseTimeout: options.timeout ?? '2m',
-    heartbeatTimeout: '1m',
+    // The activity beats every 10 s while it waits on a vendor, so a worker that died mid-call is
+    // noticed after 30 s, not at startToClose. Options are not part of what replay compares.
+    heartbeatTimeout: '30s',
     retry: actionRetryPolicy(options.retry),
   });
   const dryRun = run.input.dryRun === true;

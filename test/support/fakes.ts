@@ -21,23 +21,42 @@ export async function connectFake(
   const fake = definition.createFake();
   const url = await fake.start(0);
   const connection = definition.fakeConnection(url);
+  await connect(
+    gql,
+    key,
+    {
+      integrationId,
+      name: `${integrationId}-fake`,
+      // Integrations that live on several hosts take full URLs as settings instead of a baseUrl.
+      settings: {
+        ...('baseUrl' in definition.manifest.settings ? { baseUrl: connection.baseUrl } : {}),
+        ...connection.settings,
+      },
+      secrets: connection.secrets,
+    },
+    bind,
+  );
+  return fake;
+}
+
+/** Upserts a connection for the tenant of `key` and binds it to the given capabilities or families. */
+export async function connect(
+  gql: Gql,
+  key: string,
+  input: {
+    integrationId: string;
+    name: string;
+    settings: Record<string, unknown>;
+    secrets: Record<string, unknown>;
+  },
+  bind: string[],
+): Promise<string> {
   const conn = await gql(
     `mutation($input: UpsertConnectionInput!) { upsertConnection(input: $input) { id } }`,
-    {
-      input: {
-        integrationId,
-        name: `${integrationId}-fake`,
-        // Integrations that live on several hosts take full URLs as settings instead of a baseUrl.
-        settings: {
-          ...('baseUrl' in definition.manifest.settings ? { baseUrl: connection.baseUrl } : {}),
-          ...connection.settings,
-        },
-        secrets: connection.secrets,
-      },
-    },
+    { input },
     key,
   );
-  if (conn.errors) throw new Error(`upsertConnection ${integrationId}: ${JSON.stringify(conn.errors)}`);
+  if (conn.errors) throw new Error(`upsertConnection ${input.integrationId}: ${JSON.stringify(conn.errors)}`);
   for (const capability of bind) {
     const res = await gql(
       `mutation($input: BindCapabilityInput!) { bindCapability(input: $input) { capability } }`,
@@ -46,7 +65,7 @@ export async function connectFake(
     );
     if (res.errors) throw new Error(`bindCapability ${capability}: ${JSON.stringify(res.errors)}`);
   }
-  return fake;
+  return conn.data.upsertConnection.id as string;
 }
 
 export function effectsOf(fake: FakeVendorServer, capability: string): string[] {

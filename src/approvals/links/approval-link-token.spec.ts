@@ -33,6 +33,19 @@ describe('approval link tokens', () => {
     expect(verifyApprovalLink(key, token)).toEqual({ ok: false, reason: 'signature' });
   });
 
+  it('verifies with any of the keys given, for links signed before a master-key rotation', () => {
+    const previous = linkKey(randomBytes(32));
+    const current = linkKey(randomBytes(32));
+    const old = signApprovalLink(previous, claims);
+    expect(verifyApprovalLink(current, old)).toEqual({ ok: false, reason: 'signature' });
+    expect(verifyApprovalLink([current, previous], old)).toEqual({
+      ok: true,
+      claims: { ...claims, jti: expect.any(String) },
+    });
+    expect(verifyApprovalLink([current, previous], signApprovalLink(current, claims)).ok).toBe(true);
+    expect(verifyApprovalLink([current], old)).toEqual({ ok: false, reason: 'signature' });
+  });
+
   it('refuses an expired token', () => {
     const token = signApprovalLink(key, { ...claims, exp: Math.floor(Date.now() / 1000) - 1 });
     expect(verifyApprovalLink(key, token)).toEqual({ ok: false, reason: 'expired' });

@@ -35,13 +35,25 @@ export function signApprovalLink(key: Buffer, claims: Omit<ApprovalLinkClaims, '
   return `${body}.${mac(key, body).toString('base64url')}`;
 }
 
-export function verifyApprovalLink(key: Buffer, token: string | undefined, nowMs = Date.now()): LinkCheck {
+/**
+ * `keys`: the current link key first, then those of CORDON_MASTER_KEY_PREVIOUS, so links sent
+ * before a master-key rotation still work until they expire.
+ */
+export function verifyApprovalLink(
+  keys: Buffer | readonly Buffer[],
+  token: string | undefined,
+  nowMs = Date.now(),
+): LinkCheck {
   const m = /^([A-Za-z0-9_-]{16,2048})\.([A-Za-z0-9_-]{43})$/.exec(token ?? '');
   if (!m) return { ok: false, reason: 'malformed' };
   const presented = Buffer.from(m[2], 'base64url');
-  const expected = mac(key, m[1]);
-  if (presented.length !== expected.length || !timingSafeEqual(presented, expected))
-    return { ok: false, reason: 'signature' };
+  const body = m[1];
+  // Every key is tried (no early exit), so the time taken does not say which one matched.
+  const matches = (Buffer.isBuffer(keys) ? [keys] : keys).map((key) => {
+    const expected = mac(key, body);
+    return presented.length === expected.length && timingSafeEqual(presented, expected);
+  });
+  if (!matches.includes(true)) return { ok: false, reason: 'signature' };
   let claims: ApprovalLinkClaims;
   try {
     claims = JSON.parse(Buffer.from(m[1], 'base64url').toString('utf8')) as ApprovalLinkClaims;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { TenantDb } from '../../database/tenant-db';
-import { resolveMasterKey } from '../../integrations/master-key';
+import { resolveMasterKeyring } from '../../integrations/master-key';
 import {
   linkKey,
   signApprovalLink,
@@ -19,14 +19,17 @@ export const DECIDE_PATH = '/approvals/decide';
 /** Issues decision links and records their single use. */
 @Injectable()
 export class ApprovalLinks {
-  private readonly key: Buffer;
+  /** Signing key first; the others are derived from CORDON_MASTER_KEY_PREVIOUS and only verify. */
+  private readonly keys: Buffer[];
   private readonly base: string;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly db: TenantDb,
   ) {
-    this.key = linkKey(resolveMasterKey(config));
+    this.keys = resolveMasterKeyring(config)
+      .all()
+      .map((k) => linkKey(k.key));
     this.base = config.publicUrl;
   }
 
@@ -39,7 +42,7 @@ export class ApprovalLinks {
   }): string {
     const now = Date.now();
     const until = Math.min(args.expiresAt?.getTime() ?? now + DEFAULT_TTL_MS, now + MAX_TTL_MS);
-    const token = signApprovalLink(this.key, {
+    const token = signApprovalLink(this.keys[0], {
       tid: args.tenantId,
       aid: args.approvalId,
       rcp: args.recipient,
@@ -50,7 +53,7 @@ export class ApprovalLinks {
   }
 
   check(token: string | undefined): LinkCheck {
-    return verifyApprovalLink(this.key, token);
+    return verifyApprovalLink(this.keys, token);
   }
 
   async used(claims: ApprovalLinkClaims, actorId: string): Promise<boolean> {
