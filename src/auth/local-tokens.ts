@@ -2,7 +2,7 @@ import { hkdfSync } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, jwtVerify, type JWTPayload, SignJWT } from 'jose';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { resolveMasterKey } from '../integrations/master-key';
+import { resolveMasterKeyring } from '../integrations/master-key';
 
 /** The `iss` of tokens Cordon signs itself; users it names are (LOCAL_ISSUER, subject). */
 export const LOCAL_ISSUER = 'urn:cordon:local';
@@ -16,7 +16,8 @@ const ALGORITHM = 'HS256';
  */
 @Injectable()
 export class LocalTokens {
-  private key: Uint8Array | undefined;
+  /** Signing key first (from the current master key), then those of CORDON_MASTER_KEY_PREVIOUS. */
+  private keys: Uint8Array[] | undefined;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -51,26 +52,41 @@ export class LocalTokens {
       .setSubject(args.subject)
       .setIssuedAt()
       .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-      .sign(this.signingKey());
+      .sign(this.derivedKeys()[0]);
     return { token, expiresAt };
   }
 
-  /** The verified claims; jose's errors propagate for the caller to map like any token's. */
+  /**
+   * The verified claims; jose's errors propagate for the caller to map like any token's. During
+   * a master-key rotation, tokens signed under a previous key stay valid until they expire.
+   */
   async verify(token: string): Promise<JWTPayload> {
-    const { payload } = await jwtVerify(token, this.signingKey(), {
+    const options = {
       issuer: LOCAL_ISSUER,
       audience: LOCAL_AUDIENCE,
       algorithms: [ALGORITHM],
       requiredClaims: ['sub', 'exp'],
-    });
-    return payload;
+    };
+    const [current, ...previous] = this.derivedKeys();
+    try {
+      return (await jwtVerify(token, current, options)).payload;
+    } catch (err) {
+      for (const key of previous) {
+        const verified = await jwtVerify(token, key, options).catch(() => null);
+        if (verified) return verified.payload;
+      }
+      throw err;
+    }
   }
 
   /** Derived on first use: the master key file is embedded mode's, created beside its data. */
-  private signingKey(): Uint8Array {
-    this.key ??= new Uint8Array(
-      hkdfSync('sha256', resolveMasterKey(this.config), Buffer.alloc(0), 'cordon/local-user-tokens/v1', 32),
-    );
-    return this.key;
+  private derivedKeys(): Uint8Array[] {
+    this.keys ??= resolveMasterKeyring(this.config)
+      .all()
+      .map(
+        ({ key }) =>
+          new Uint8Array(hkdfSync('sha256', key, Buffer.alloc(0), 'cordon/local-user-tokens/v1', 32)),
+      );
+    return this.keys;
   }
 }
