@@ -40,6 +40,16 @@ export interface AppConfig {
   demo: boolean;
   /** 32-byte key-encryption key for connection secrets (base64). */
   masterKey: string | undefined;
+  /**
+   * Earlier master keys (CORDON_MASTER_KEY_PREVIOUS, comma-separated base64), decrypt-only: what
+   * was sealed under them still opens while it is re-sealed under the current key.
+   */
+  masterKeyPrevious: string[];
+  /**
+   * Browser origins allowed to call the Temporal payload codec endpoint (CORDON_CODEC_CORS_ORIGINS,
+   * comma-separated, e.g. the Temporal UI's https://temporal.example.com). Empty: no cross-origin use.
+   */
+  codecCorsOrigins: string[];
   integrationsPath: string[];
   shutdownGraceMs: number;
   security: SecurityConfig;
@@ -146,6 +156,22 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
   if (masterKey !== undefined && Buffer.from(masterKey, 'base64').length !== 32) {
     problems.push('CORDON_MASTER_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
   }
+  const masterKeyPrevious = (env.CORDON_MASTER_KEY_PREVIOUS || '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  masterKeyPrevious.forEach((key, i) => {
+    if (Buffer.from(key, 'base64').length !== 32)
+      problems.push(`CORDON_MASTER_KEY_PREVIOUS: key ${i + 1} must be 32 bytes, base64-encoded`);
+  });
+  const codecCorsOrigins = (env.CORDON_CODEC_CORS_ORIGINS || '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  for (const origin of codecCorsOrigins.filter((o) => !/^https?:\/\/[^\s/]+$/.test(o)))
+    problems.push(
+      `CORDON_CODEC_CORS_ORIGINS: "${origin}" is not an origin like https://temporal.example.com`,
+    );
   const dataDir = path.resolve(env.CORDON_DATA_DIR || '.cordon');
   const publicUrl = env.CORDON_PUBLIC_URL || undefined;
   if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl)) {
@@ -177,6 +203,8 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
     bootstrapApiKey,
     demo,
     masterKey,
+    masterKeyPrevious,
+    codecCorsOrigins,
     integrationsPath: (env.INTEGRATIONS_PATH || '')
       .split(path.delimiter)
       .filter(Boolean)
