@@ -157,7 +157,7 @@ outputs:
     const { run } = await start('engine-basics');
     const done = await finished(run.id);
     expect(done.status).toBe('SUCCEEDED');
-    await recordHistory('engine-basics', done.workflowId, cordon.temporalAddress());
+    await recordHistory('engine-basics', done.workflowId, cordon, ADMIN_KEY);
     expect(step(done, 'vars')).toMatchObject({
       kind: 'set',
       status: 'SUCCEEDED',
@@ -236,7 +236,7 @@ steps:
       code: 'FAILED_BY_PLAYBOOK',
       stepId: 'stop',
     });
-    await recordHistory('engine-errors-compensated', done.workflowId, cordon.temporalAddress());
+    await recordHistory('engine-errors-compensated', done.workflowId, cordon, ADMIN_KEY);
     expect(step(done, 'contain')).toMatchObject({ status: 'SUCCEEDED' });
     expect(step(done, 'contain')!.attempts).toBeGreaterThan(1);
     expect(step(done, 'missing')).toMatchObject({
@@ -387,7 +387,7 @@ steps:
     expect(cancel.errors).toBeUndefined();
     const done = await finished(run.id);
     expect(done.status).toBe('CANCELLED');
-    await recordHistory('engine-cancelled-compensated', done.workflowId, cordon.temporalAddress());
+    await recordHistory('engine-cancelled-compensated', done.workflowId, cordon, ADMIN_KEY);
     expect(step(done, 'contain.compensate')).toMatchObject({ status: 'SUCCEEDED' });
     const cancelled = await gql(
       `{ approvals(filter: { status: CANCELLED }) { edges { node { id } } } }`,
