@@ -6,6 +6,7 @@ import type { BareActivities, bareThreeActions } from './bare.workflow';
 import type { RunTimings } from './run-timings';
 import { EncryptionCodec } from '../src/temporal/codec/payload-codec';
 import { PayloadKeyring } from '../src/temporal/codec/payload-keys';
+import { cordonDataConverter } from '../src/temporal/codec/data-converter';
 
 const TASK_QUEUE = 'bench-bare';
 const NAMESPACE = 'default';
@@ -20,7 +21,7 @@ export async function measureBare(args: { address: string; n: number; batch: num
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const activities: BareActivities = { noop: async () => undefined };
   // Cordon seals every payload; the floor does too (with a throwaway key), so the gap measured is the engine's.
-  const dataConverter = { payloadCodecs: [new EncryptionCodec(new PayloadKeyring(randomBytes(32)))] };
+  const dataConverter = cordonDataConverter(new EncryptionCodec(new PayloadKeyring(randomBytes(32))));
   const workerConnection = await NativeConnection.connect({ address: args.address });
   const clientConnection = await Connection.connect({ address: args.address });
   try {

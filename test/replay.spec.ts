@@ -5,6 +5,7 @@ import { Worker } from '@temporalio/worker';
 import { workflowBundlePath } from '../src/temporal/workflow-bundle';
 import { EncryptionCodec } from '../src/temporal/codec/payload-codec';
 import { PayloadKeyring } from '../src/temporal/codec/payload-keys';
+import { cordonDataConverter } from '../src/temporal/codec/data-converter';
 import { HISTORIES_DIR } from './support/histories';
 
 /**
@@ -33,7 +34,7 @@ describe('replay of recorded run histories', () => {
       {
         workflowBundle: { codePath: bundle },
         replayName: file,
-        dataConverter: { payloadCodecs: [new EncryptionCodec(new PayloadKeyring(randomBytes(32)))] },
+        dataConverter: cordonDataConverter(new EncryptionCodec(new PayloadKeyring(randomBytes(32)))),
       },
       history,
       file.replace(/\.json$/, ''),

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { Client, Connection } from '@temporalio/client';
 import type { EncryptionCodec } from './codec/payload-codec';
 import { PAYLOAD_CODEC } from './codec/payload-codec.provider';
+import { cordonDataConverter } from './codec/data-converter';
 import { SEARCH_ATTRIBUTES, TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal-endpoint';
 
 /** The API side's Temporal client: starts runs, sends approval updates, answers readiness. */
@@ -28,7 +29,7 @@ export class TemporalClientService implements OnModuleInit, OnApplicationShutdow
       connection: this.connection,
       namespace: this.endpoint.namespace,
       // Inputs, signals and updates are sealed before they leave the process (issue 7).
-      dataConverter: { payloadCodecs: [this.codec] },
+      dataConverter: cordonDataConverter(this.codec),
     });
     try {
       const res = await this.connection.operatorService.listSearchAttributes({

@@ -23,6 +23,7 @@ import { RunsProjection } from '../runs/runs-projection.service';
 import { TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal-endpoint';
 import type { EncryptionCodec } from './codec/payload-codec';
 import { PAYLOAD_CODEC } from './codec/payload-codec.provider';
+import { cordonDataConverter } from './codec/data-converter';
 import { workflowBundlePath } from './workflow-bundle';
 
 /**
@@ -67,7 +68,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       taskQueue: this.endpoint.taskQueue,
       ...workflows,
       // Same codec as the API's client: what either writes, the other reads (issue 7).
-      dataConverter: { payloadCodecs: [this.codec] },
+      dataConverter: cordonDataConverter(this.codec),
       activities: {
         ...createRunActivities({ runs: this.runs, approvals: this.approvals, launcher: this.launcher }),
         ...createActionActivities({

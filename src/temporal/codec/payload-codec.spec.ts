@@ -9,6 +9,7 @@ import {
   tenantOfWorkflow,
 } from './payload-codec';
 import { derivePayloadKey, PayloadKeyring } from './payload-keys';
+import { failureConverter } from './failure-converter';
 
 const TENANT = '3f2b8c1e-5a4d-4e6f-8a9b-0c1d2e3f4a5b';
 const ALERT = { title: 'Ransomware on WS-01', observables: [{ type: 'HOSTNAME', value: 'WS-01' }] };
@@ -110,5 +111,24 @@ describe('EncryptionCodec', () => {
     expect(tenantOfWorkflow(`${TENANT.toUpperCase()}/p/a`)).toBe(TENANT);
     expect(tenantOfWorkflow('bench-bare-1-2-3')).toBeUndefined();
     expect(tenantOfWorkflow(undefined)).toBeUndefined();
+  });
+});
+
+describe('failureConverter', () => {
+  it('moves an error message and stack into a payload the codec seals', async () => {
+    const codec = new EncryptionCodec(new PayloadKeyring(randomBytes(32)));
+    const failure = failureConverter.errorToFailure(
+      new Error('vendor said: host WS-01 not found'),
+      defaultPayloadConverter,
+    );
+    expect(failure.message).toBe('Encoded failure');
+    expect(failure.stackTrace ?? '').toBe('');
+    const [sealed] = await codec.encode([failure.encodedAttributes!], workflow);
+    expect(text(sealed.data)).not.toContain('WS-01');
+    const restored = failureConverter.failureToError(
+      { ...failure, encodedAttributes: (await codec.decode([sealed]))[0] },
+      defaultPayloadConverter,
+    );
+    expect(restored.message).toBe('vendor said: host WS-01 not found');
   });
 });
