@@ -1,7 +1,7 @@
 import { createFalconFake, type FalconFake } from '../integrations/crowdstrike-falcon/fake/falcon.fake';
 import { startCordon, testDatabase, type CordonProcess } from './support/cordon-process';
 import { errorCodes, eventually, graphqlClient } from './support/graphql-client';
-import { recordHistory } from './support/histories';
+import { codecEndpoint, payloadsIn, recordHistory, workflowHistoryJson } from './support/histories';
 
 /**
  * Every step kind and step option of the playbook language, on the built server with a real
@@ -237,6 +237,21 @@ steps:
       stepId: 'stop',
     });
     await recordHistory('engine-errors-compensated', done.workflowId, cordon, ADMIN_KEY);
+    // Failure messages are sealed like payloads: as stored, the history shows neither the reason
+    // nor the host the lookup was for; through the codec endpoint it does.
+    const searchable = (json: string) =>
+      `${json}\n${payloadsIn(JSON.parse(json))
+        .map((p) => p.text)
+        .join('\n')}`;
+    const stored = searchable(await workflowHistoryJson(done.workflowId, cordon.temporalAddress()));
+    expect(stored).toContain('Encoded failure');
+    expect(stored).not.toContain('stopping: lookup');
+    expect(stored).not.toContain('WS-NOPE');
+    const decoded = searchable(
+      await workflowHistoryJson(done.workflowId, cordon.temporalAddress(), codecEndpoint(cordon, ADMIN_KEY)),
+    );
+    expect(decoded).toContain('stopping: lookup FAILED');
+    expect(decoded).toContain('WS-NOPE');
     expect(step(done, 'contain')).toMatchObject({ status: 'SUCCEEDED' });
     expect(step(done, 'contain')!.attempts).toBeGreaterThan(1);
     expect(step(done, 'missing')).toMatchObject({

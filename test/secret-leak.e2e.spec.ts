@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { createFalconFake, type FalconFake } from '../integrations/crowdstrike-falcon/fake/falcon.fake';
 import { startCordon, testDatabase, type CordonProcess } from './support/cordon-process';
 import { eventually, graphqlClient } from './support/graphql-client';
-import { codecEndpoint, workflowHistoryJson } from './support/histories';
+import { codecEndpoint, payloadsIn, workflowHistoryJson } from './support/histories';
 
 /**
  * A connection secret must never be readable anywhere but inside the activity that uses it: not
@@ -305,33 +305,3 @@ describe('no secret in the clear', () => {
     }
   }
 });
-
-interface FoundPayload {
-  encoding: string | undefined;
-  /** Data and metadata, base64-decoded, for searching. */
-  text: string;
-  /** As the codec protocol carries it. */
-  wire: { metadata: Record<string, string>; data?: string };
-}
-
-/** Every payload in a history (protobuf JSON: bytes are base64), decoded for searching. */
-function payloadsIn(node: unknown, out: FoundPayload[] = []): FoundPayload[] {
-  if (Array.isArray(node)) node.forEach((n) => payloadsIn(n, out));
-  else if (node && typeof node === 'object') {
-    const o = node as Record<string, unknown>;
-    if (
-      o.metadata &&
-      typeof o.metadata === 'object' &&
-      (o.data === undefined || typeof o.data === 'string')
-    ) {
-      const metadata = o.metadata as Record<string, string>;
-      const b64 = (v: string | undefined) => Buffer.from(v ?? '', 'base64').toString('utf8');
-      out.push({
-        encoding: metadata.encoding === undefined ? undefined : b64(metadata.encoding),
-        text: [...Object.values(metadata).map(b64), b64(o.data)].join('\n'),
-        wire: { metadata, ...(typeof o.data === 'string' ? { data: o.data } : {}) },
-      });
-    } else Object.values(o).forEach((v) => payloadsIn(v, out));
-  }
-  return out;
-}

@@ -55,3 +55,33 @@ export async function recordHistory(
   fs.mkdirSync(HISTORIES_DIR, { recursive: true });
   fs.writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), stdout.endsWith('\n') ? stdout : `${stdout}\n`);
 }
+
+export interface FoundPayload {
+  encoding: string | undefined;
+  /** Data and metadata, base64-decoded, for searching. */
+  text: string;
+  /** As the codec protocol carries it. */
+  wire: { metadata: Record<string, string>; data?: string };
+}
+
+/** Every payload in a history (protobuf JSON: bytes are base64), decoded for searching. */
+export function payloadsIn(node: unknown, out: FoundPayload[] = []): FoundPayload[] {
+  if (Array.isArray(node)) node.forEach((n) => payloadsIn(n, out));
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (
+      o.metadata &&
+      typeof o.metadata === 'object' &&
+      (o.data === undefined || typeof o.data === 'string')
+    ) {
+      const metadata = o.metadata as Record<string, string>;
+      const b64 = (v: string | undefined) => Buffer.from(v ?? '', 'base64').toString('utf8');
+      out.push({
+        encoding: metadata.encoding === undefined ? undefined : b64(metadata.encoding),
+        text: [...Object.values(metadata).map(b64), b64(o.data)].join('\n'),
+        wire: { metadata, ...(typeof o.data === 'string' ? { data: o.data } : {}) },
+      });
+    } else Object.values(o).forEach((v) => payloadsIn(v, out));
+  }
+  return out;
+}
