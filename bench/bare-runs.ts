@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { BareActivities, bareThreeActions } from './bare.workflow';
 import type { RunTimings } from './run-timings';
+import { EncryptionCodec } from '../src/temporal/codec/payload-codec';
+import { PayloadKeyring } from '../src/temporal/codec/payload-keys';
+import { cordonDataConverter } from '../src/temporal/codec/data-converter';
 
 const TASK_QUEUE = 'bench-bare';
 const NAMESPACE = 'default';
@@ -16,6 +20,8 @@ export async function measureBare(args: { address: string; n: number; batch: num
   // stdout carries the bench's one JSON line: keep the SDK's INFO logs and webpack stats off it.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const activities: BareActivities = { noop: async () => undefined };
+  // Cordon seals every payload; the floor does too (with a throwaway key), so the gap measured is the engine's.
+  const dataConverter = cordonDataConverter(new EncryptionCodec(new PayloadKeyring(randomBytes(32))));
   const workerConnection = await NativeConnection.connect({ address: args.address });
   const clientConnection = await Connection.connect({ address: args.address });
   try {
@@ -25,8 +31,9 @@ export async function measureBare(args: { address: string; n: number; batch: num
       taskQueue: TASK_QUEUE,
       workflowsPath: path.join(__dirname, 'bare.workflow.js'),
       activities,
+      dataConverter,
     });
-    const client = new Client({ connection: clientConnection, namespace: NAMESPACE });
+    const client = new Client({ connection: clientConnection, namespace: NAMESPACE, dataConverter });
     const prefix = `bench-bare-${process.pid}-${Date.now()}`;
     const start = (id: string) =>
       client.workflow.start<typeof bareThreeActions>('bareThreeActions', {

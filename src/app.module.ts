@@ -11,6 +11,7 @@ import { dataSourceOptions } from './database/data-source';
 import { TenantDb } from './database/tenant-db';
 import { TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal/temporal-endpoint';
 import { TemporalClientService } from './temporal/temporal-client.service';
+import { PAYLOAD_CODEC, payloadCodecProvider } from './temporal/codec/payload-codec.provider';
 import { EventBus } from './events/event-bus';
 import { EVENT_RELAY_URL, PgEventRelay } from './events/pg-event-relay';
 import { graphqlContext } from './common/graphql/graphql-context';
@@ -29,6 +30,7 @@ import { ApprovalsModule } from './approvals/approvals.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { HealthModule } from './health/health.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { CodecModule } from './temporal/codec/codec.module';
 
 export interface Runtime {
   config: AppConfig;
@@ -49,13 +51,14 @@ class CoreModule {
         { provide: APP_CONFIG, useValue: runtime.config },
         { provide: TEMPORAL_ENDPOINT, useValue: runtime.temporal },
         TenantDb,
+        payloadCodecProvider,
         TemporalClientService,
         EventBus,
         // One process holds everything in embedded mode; otherwise events cross processes via PostgreSQL.
         { provide: EVENT_RELAY_URL, useValue: runtime.embeddedDatabase ? null : runtime.databaseUrl },
         PgEventRelay,
       ],
-      exports: [APP_CONFIG, TEMPORAL_ENDPOINT, TenantDb, TemporalClientService, EventBus],
+      exports: [APP_CONFIG, TEMPORAL_ENDPOINT, PAYLOAD_CODEC, TenantDb, TemporalClientService, EventBus],
     };
   }
 }
@@ -107,6 +110,7 @@ export class AppModule {
           }),
           HealthModule,
           WebhooksModule,
+          CodecModule,
         ]
       : [];
     return {

@@ -276,7 +276,7 @@ steps:
       const run = await finished(runId);
       expect(run.status).toBe('SUCCEEDED');
       expect(containCalls(hostId)).toHaveLength(1);
-      await recordHistory('approval-slack', run.workflowId, cordon.temporalAddress());
+      await recordHistory('approval-slack', run.workflowId, cordon, ADMIN_KEY);
 
       // The message now says how it ended, without buttons.
       await eventually(

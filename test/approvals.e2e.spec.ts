@@ -267,7 +267,7 @@ steps:
     expect(second.errors).toBeUndefined();
     expect(second.data.decideApproval.status).toBe('APPROVED');
     const run = await finished(runId);
-    await recordHistory('approval-four-eyes', run.workflowId, cordon.temporalAddress());
+    await recordHistory('approval-four-eyes', run.workflowId, cordon, ADMIN_KEY);
     expect(run.status).toBe('SUCCEEDED');
     expect(run.steps.find((s: { stepId: string }) => s.stepId === 'approve').output).toMatchObject({
       decision: 'approved',
@@ -379,7 +379,7 @@ steps:
     expect(decided.data.decideApproval.status).toBe('APPROVED');
 
     const run = await finished(runId);
-    await recordHistory('approval-escalation', run.workflowId, cordon.temporalAddress());
+    await recordHistory('approval-escalation', run.workflowId, cordon, ADMIN_KEY);
     expect(run.steps.find((s: { stepId: string }) => s.stepId === 'approve').output).toMatchObject({
       decision: 'approved',
       escalation_level: 2,

@@ -201,7 +201,7 @@ describe('contain-host: alert in, approved containment out', () => {
       expect(res.errors).toBeUndefined();
     }
     const done = await finishedRun(approval.runId);
-    await recordHistory('contain-host-approve-true-positive', done.workflowId, cordon.temporalAddress());
+    await recordHistory('contain-host-approve-true-positive', done.workflowId, cordon, ADMIN_KEY);
     expect(done.status).toBe('SUCCEEDED');
     expect(done.steps.find((s: { stepId: string }) => s.stepId === 'release')).toMatchObject({
       status: 'SKIPPED',
@@ -220,7 +220,7 @@ describe('contain-host: alert in, approved containment out', () => {
     );
     expect(decided.data.decideApproval.status).toBe('REJECTED');
     const run = await finishedRun(approval.runId);
-    await recordHistory('contain-host-reject', run.workflowId, cordon.temporalAddress());
+    await recordHistory('contain-host-reject', run.workflowId, cordon, ADMIN_KEY);
     expect(run.status).toBe('SUCCEEDED');
     expect(run.steps.find((s: { stepId: string }) => s.stepId === 'isolate').status).toBe('SKIPPED');
     expect(containCalls()).toHaveLength(before);

@@ -1,7 +1,7 @@
 import { createFalconFake, type FalconFake } from '../integrations/crowdstrike-falcon/fake/falcon.fake';
 import { startCordon, testDatabase, type CordonProcess } from './support/cordon-process';
 import { errorCodes, eventually, graphqlClient } from './support/graphql-client';
-import { recordHistory } from './support/histories';
+import { codecEndpoint, payloadsIn, recordHistory, workflowHistoryJson } from './support/histories';
 
 /**
  * Every step kind and step option of the playbook language, on the built server with a real
@@ -157,7 +157,7 @@ outputs:
     const { run } = await start('engine-basics');
     const done = await finished(run.id);
     expect(done.status).toBe('SUCCEEDED');
-    await recordHistory('engine-basics', done.workflowId, cordon.temporalAddress());
+    await recordHistory('engine-basics', done.workflowId, cordon, ADMIN_KEY);
     expect(step(done, 'vars')).toMatchObject({
       kind: 'set',
       status: 'SUCCEEDED',
@@ -236,7 +236,22 @@ steps:
       code: 'FAILED_BY_PLAYBOOK',
       stepId: 'stop',
     });
-    await recordHistory('engine-errors-compensated', done.workflowId, cordon.temporalAddress());
+    await recordHistory('engine-errors-compensated', done.workflowId, cordon, ADMIN_KEY);
+    // Failure messages are sealed like payloads: as stored, the history shows neither the reason
+    // nor the host the lookup was for; through the codec endpoint it does.
+    const searchable = (json: string) =>
+      `${json}\n${payloadsIn(JSON.parse(json))
+        .map((p) => p.text)
+        .join('\n')}`;
+    const stored = searchable(await workflowHistoryJson(done.workflowId, cordon.temporalAddress()));
+    expect(stored).toContain('Encoded failure');
+    expect(stored).not.toContain('stopping: lookup');
+    expect(stored).not.toContain('WS-NOPE');
+    const decoded = searchable(
+      await workflowHistoryJson(done.workflowId, cordon.temporalAddress(), codecEndpoint(cordon, ADMIN_KEY)),
+    );
+    expect(decoded).toContain('stopping: lookup FAILED');
+    expect(decoded).toContain('WS-NOPE');
     expect(step(done, 'contain')).toMatchObject({ status: 'SUCCEEDED' });
     expect(step(done, 'contain')!.attempts).toBeGreaterThan(1);
     expect(step(done, 'missing')).toMatchObject({
@@ -387,7 +402,7 @@ steps:
     expect(cancel.errors).toBeUndefined();
     const done = await finished(run.id);
     expect(done.status).toBe('CANCELLED');
-    await recordHistory('engine-cancelled-compensated', done.workflowId, cordon.temporalAddress());
+    await recordHistory('engine-cancelled-compensated', done.workflowId, cordon, ADMIN_KEY);
     expect(step(done, 'contain.compensate')).toMatchObject({ status: 'SUCCEEDED' });
     const cancelled = await gql(
       `{ approvals(filter: { status: CANCELLED }) { edges { node { id } } } }`,

@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { workflowBundlePath } from '../src/temporal/workflow-bundle';
+import { EncryptionCodec } from '../src/temporal/codec/payload-codec';
+import { PayloadKeyring } from '../src/temporal/codec/payload-keys';
+import { cordonDataConverter } from '../src/temporal/codec/data-converter';
 import { HISTORIES_DIR } from './support/histories';
 
 /**
@@ -9,6 +13,8 @@ import { HISTORIES_DIR } from './support/histories';
  * today's workflow bundle. A change to workflow code that would break runs in flight — a step
  * reordered, an activity added before an existing one without `patched()` — fails here.
  * Re-record on purpose with `CORDON_RECORD_HISTORIES=1 npm test` after a deliberate, versioned change.
+ * The fixtures are stored decoded, and replay through the payload codec as Cordon's worker runs:
+ * a history begun before payloads were encrypted must still go on.
  */
 const files = fs.existsSync(HISTORIES_DIR)
   ? fs.readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'))
@@ -25,7 +31,11 @@ describe('replay of recorded run histories', () => {
     if (!fs.existsSync(bundle))
       throw new Error(`${bundle} is missing: run npm run build first (npm test does)`);
     await Worker.runReplayHistory(
-      { workflowBundle: { codePath: bundle }, replayName: file },
+      {
+        workflowBundle: { codePath: bundle },
+        replayName: file,
+        dataConverter: cordonDataConverter(new EncryptionCodec(new PayloadKeyring(randomBytes(32)))),
+      },
       history,
       file.replace(/\.json$/, ''),
     );

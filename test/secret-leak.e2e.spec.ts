@@ -1,19 +1,23 @@
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { createFalconFake, type FalconFake } from '../integrations/crowdstrike-falcon/fake/falcon.fake';
-import { startCordon, temporalCli, testDatabase, type CordonProcess } from './support/cordon-process';
+import { startCordon, testDatabase, type CordonProcess } from './support/cordon-process';
 import { eventually, graphqlClient } from './support/graphql-client';
+import { codecEndpoint, payloadsIn, workflowHistoryJson } from './support/histories';
 
 /**
  * A connection secret must never be readable anywhere but inside the activity that uses it: not
  * in a log line (even at debug), a GraphQL answer, the database, or Temporal's history. This runs
- * a whole containment with a sentinel secret and then looks for it everywhere.
+ * a whole containment with a sentinel secret and then looks for it everywhere. Temporal's history
+ * must not show the alert the run was for either: its payloads are encrypted, and only Cordon's
+ * codec endpoint, for an admin of the run's tenant, opens them.
  */
 const ADMIN_KEY = 'cdn_e2e_leak_admin_key_0123456789abcd';
 const SENTINEL = 'S3NT1NEL-f4lc0n-s3cr3t-7f3a9c';
+/** A plaintext alert field that is part of the workflow's input. */
+const ALERT_TITLE = 'leak check: plaintext alert title 5e1c0d';
+const UI_ORIGIN = 'http://temporal-ui.test:8233';
 
 describe('no secret in the clear', () => {
   let falcon: FalconFake;
@@ -21,13 +25,20 @@ describe('no secret in the clear', () => {
   let db: Awaited<ReturnType<typeof testDatabase>>;
   const answers: string[] = [];
   let gql: (q: string, v: Record<string, unknown>, key: string) => Promise<any>;
+  /** Set by the first test: the finished run and a responder's key, for the codec checks. */
+  let finished: { workflowId: string; responder: string } | undefined;
 
   beforeAll(async () => {
     falcon = createFalconFake({ clientId: 'leak-client', clientSecret: SENTINEL });
     await falcon.start(0);
     db = await testDatabase();
     cordon = await startCordon({
-      env: { CORDON_BOOTSTRAP_API_KEY: ADMIN_KEY, DATABASE_URL: db.url, LOG_LEVEL: 'debug' },
+      env: {
+        CORDON_BOOTSTRAP_API_KEY: ADMIN_KEY,
+        DATABASE_URL: db.url,
+        LOG_LEVEL: 'debug',
+        CORDON_CODEC_CORS_ORIGINS: UI_ORIGIN,
+      },
     });
     const raw = graphqlClient(cordon.graphqlUrl);
     gql = async (q, v, key) => {
@@ -83,7 +94,7 @@ describe('no secret in the clear', () => {
         input: [
           {
             source: 'crowdstrike',
-            title: 'leak check',
+            title: ALERT_TITLE,
             severity: 'HIGH',
             observables: [{ type: 'HOSTNAME', value: 'WS-01' }],
           },
@@ -121,24 +132,135 @@ describe('no secret in the clear', () => {
     expect(cordon.output()).not.toContain(SENTINEL);
     expect(answers.filter((a) => a.includes(SENTINEL))).toEqual([]);
     expect(await databaseHits()).toEqual([]);
-    const { stdout } = await promisify(execFile)(
-      await temporalCli(),
-      [
-        'workflow',
-        'show',
-        '--workflow-id',
-        run.workflowId,
-        '--address',
-        cordon.temporalAddress()!,
-        '--output',
-        'json',
-      ],
-      { maxBuffer: 64 * 1024 * 1024 },
+    // As Temporal stores it: every payload sealed, so neither the secret nor the alert is readable.
+    const stored = await workflowHistoryJson(run.workflowId, cordon.temporalAddress());
+    const storedPayloads = payloadsIn(JSON.parse(stored));
+    expect(storedPayloads.filter((p) => p.encoding === 'binary/encrypted').length).toBeGreaterThan(5);
+    const storedText = `${stored}\n${storedPayloads.map((p) => p.text).join('\n')}`;
+    expect(storedText).not.toContain(SENTINEL);
+    expect(storedText).not.toContain(ALERT_TITLE);
+    expect(storedText).not.toContain('edr.isolate_host');
+
+    // Through the codec endpoint with the real CLI, an admin reads the run; the secret still is not there.
+    const decoded = await workflowHistoryJson(
+      run.workflowId,
+      cordon.temporalAddress(),
+      codecEndpoint(cordon, ADMIN_KEY),
     );
-    // Payloads are base64 in the JSON history: decode every one before looking.
-    const history = `${stdout}\n${decodedPayloads(JSON.parse(stdout)).join('\n')}`;
-    expect(history).toContain('edr.isolate_host');
-    expect(history).not.toContain(SENTINEL);
+    const decodedText = `${decoded}\n${payloadsIn(JSON.parse(decoded))
+      .map((p) => p.text)
+      .join('\n')}`;
+    expect(decodedText).toContain(ALERT_TITLE);
+    expect(decodedText).toContain('edr.isolate_host');
+    expect(decodedText).not.toContain(SENTINEL);
+    finished = { workflowId: run.workflowId, responder };
+  });
+
+  it('refuses the codec endpoint to non-admins, no key, and admins of another tenant', async () => {
+    if (!finished) throw new Error('needs the containment run of the first test');
+    const { workflowId, responder } = finished;
+    const analyst = (
+      await gql(
+        `mutation { createApiKey(input: { name: "codec-analyst", role: ANALYST }) { secret } }`,
+        {},
+        ADMIN_KEY,
+      )
+    ).data.createApiKey.secret as string;
+    // The real CLI gets no plaintext: it fails (it retries a refused decode until its deadline,
+    // so its message names no status; the HTTP checks below show the refusals themselves).
+    for (const auth of [`Bearer ${analyst}`, '']) {
+      const failure = await workflowHistoryJson(workflowId, cordon.temporalAddress(), {
+        url: codecEndpoint(cordon, '').url,
+        auth,
+      }).then(
+        () => undefined,
+        (err: Error & { stdout?: string }) => err,
+      );
+      expect(failure?.message).toMatch(/history/);
+      expect(`${failure?.message}${failure?.stdout}`).not.toContain(ALERT_TITLE);
+    }
+
+    // Over HTTP: the same sealed payloads, asked for by different callers.
+    const sealed = payloadsIn(JSON.parse(await workflowHistoryJson(workflowId, cordon.temporalAddress())))
+      .filter((p) => p.encoding === 'binary/encrypted')
+      .map((p) => p.wire);
+    const decode = (auth: string | undefined, headers: Record<string, string> = {}) =>
+      fetch(`${cordon.url}/temporal/codec/decode`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-namespace': 'default',
+          ...(auth ? { authorization: `Bearer ${auth}` } : {}),
+          ...headers,
+        },
+        body: JSON.stringify({ payloads: sealed }),
+      });
+    const mine = await decode(ADMIN_KEY);
+    expect(mine.status).toBe(200);
+    const opened = (await mine.json()) as { payloads: { metadata: Record<string, string>; data: string }[] };
+    expect(opened.payloads).toHaveLength(sealed.length);
+    expect(opened.payloads.map((p) => Buffer.from(p.data, 'base64').toString()).join('\n')).toContain(
+      ALERT_TITLE,
+    );
+
+    // A plain admin of the run's tenant (not a provider admin) opens every payload of the run:
+    // each one is labelled with the tenant that owns the workflow.
+    const tenantAdmin = (
+      await gql(
+        `mutation { createApiKey(input: { name: "codec-admin", role: ADMIN }) { secret } }`,
+        {},
+        ADMIN_KEY,
+      )
+    ).data.createApiKey.secret as string;
+    expect((await decode(tenantAdmin)).status).toBe(200);
+
+    const tenantId = (
+      await gql(`mutation { createTenant(input: { name: "codec-other" }) { id } }`, {}, ADMIN_KEY)
+    ).data.createTenant.id as string;
+    const otherAdmin = (
+      await gql(
+        `mutation($t: ID!) { createApiKey(input: { name: "other-admin", role: ADMIN, tenantId: $t }) { secret } }`,
+        { t: tenantId },
+        ADMIN_KEY,
+      )
+    ).data.createApiKey.secret as string;
+    const foreign = await decode(otherAdmin);
+    expect(foreign.status).toBe(403);
+    expect(await foreign.text()).toMatch(/another tenant's workflow/);
+    expect((await decode(analyst)).status).toBe(403);
+    expect((await decode(responder)).status).toBe(403);
+    expect((await decode(undefined)).status).toBe(401);
+    const wrongNamespace = await decode(ADMIN_KEY, { 'x-namespace': 'elsewhere' });
+    expect(wrongNamespace.status).toBe(400);
+    expect(await wrongNamespace.text()).toMatch(/X-Namespace/);
+
+    // Bad input is named, not guessed at.
+    const bad = await fetch(`${cordon.url}/temporal/codec/encode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+      body: JSON.stringify({ payloads: [{ metadata: { encoding: 'not base64!' } }] }),
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/payloads\[0\]\.metadata/);
+
+    // The Temporal UI's preflight: answered for the configured origin only.
+    const preflight = (origin: string) =>
+      fetch(`${cordon.url}/temporal/codec/decode`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type,x-namespace',
+        },
+      });
+    const ui = await preflight(UI_ORIGIN);
+    expect(ui.status).toBe(204);
+    expect(ui.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
+    expect(ui.headers.get('access-control-allow-headers')).toMatch(/X-Namespace/i);
+    expect((await preflight('http://evil.test')).status).toBe(403);
+    const fromUi = await decode(ADMIN_KEY, { origin: UI_ORIGIN });
+    expect(fromUi.status).toBe(200);
+    expect(fromUi.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
   });
 
   /** Where the sentinel sits in the database: every row of every table, or PGlite's files. */
@@ -183,14 +305,3 @@ describe('no secret in the clear', () => {
     }
   }
 });
-
-function decodedPayloads(node: unknown, out: string[] = []): string[] {
-  if (Array.isArray(node)) node.forEach((n) => decodedPayloads(n, out));
-  else if (node && typeof node === 'object') {
-    const o = node as Record<string, unknown>;
-    if (typeof o.data === 'string' && o.metadata && typeof o.metadata === 'object')
-      out.push(Buffer.from(o.data, 'base64').toString('utf8'));
-    Object.values(o).forEach((v) => decodedPayloads(v, out));
-  }
-  return out;
-}

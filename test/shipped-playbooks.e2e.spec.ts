@@ -120,7 +120,7 @@ describe('shipped playbooks against the vendors’ fakes', () => {
     await closeAs(alert.caseId, 'BENIGN');
     const done = await finished(approval.runId);
     expect(done.status).toBe('SUCCEEDED');
-    await recordHistory('shipped-contain-host-benign-release', done.workflowId, cordon.temporalAddress());
+    await recordHistory('shipped-contain-host-benign-release', done.workflowId, cordon, ADMIN_KEY);
     expect(step(done, 'release')).toMatchObject({ status: 'SUCCEEDED' });
     expect(effectsOf(fakes.edr, 'edr.release_host')).toEqual([host]);
   });
@@ -146,7 +146,7 @@ describe('shipped playbooks against the vendors’ fakes', () => {
     await closeAs(alert.caseId, 'FALSE_POSITIVE');
     const done = await finished(approval.runId);
     expect(done.status).toBe('SUCCEEDED');
-    await recordHistory('shipped-compromised-account', done.workflowId, cordon.temporalAddress());
+    await recordHistory('shipped-compromised-account', done.workflowId, cordon, ADMIN_KEY);
     expect(effectsOf(fakes.identity, 'identity.unsuspend_user')).toEqual([userId]);
   });
 
@@ -163,7 +163,7 @@ describe('shipped playbooks against the vendors’ fakes', () => {
     });
     const done = await finished(id);
     expect(done.status).toBe('SUCCEEDED');
-    await recordHistory('shipped-phishing-response', done.workflowId, cordon.temporalAddress());
+    await recordHistory('shipped-phishing-response', done.workflowId, cordon, ADMIN_KEY);
     expect(step(done, 'quarantine')!.output).toHaveLength(F.email.mailboxes.length);
     expect(effectsOf(fakes.email, 'email.quarantine_message')).toHaveLength(F.email.mailboxes.length);
     expect(effectsOf(fakes.email, 'email.block_sender')).toHaveLength(1);
@@ -192,7 +192,7 @@ describe('shipped playbooks against the vendors’ fakes', () => {
     );
     const done = await finished(id);
     expect(done.status).toBe('SUCCEEDED');
-    await recordHistory('shipped-block-malicious-ip-ttl', done.workflowId, cordon.temporalAddress());
+    await recordHistory('shipped-block-malicious-ip-ttl', done.workflowId, cordon, ADMIN_KEY);
     expect(step(done, 'ttl')).toMatchObject({ status: 'SUCCEEDED', output: { waited: '3s' } });
     expect(effectsOf(fakes.firewall, 'firewall.unblock_ip')).toEqual([F.intel.maliciousIp]);
   });
@@ -239,7 +239,7 @@ describe('shipped playbooks against the vendors’ fakes', () => {
     expect(approval.prompt).toContain('Isolate 2 hosts');
     const done = await finished(id);
     expect(done.status).toBe('SUCCEEDED');
-    await recordHistory('shipped-ransomware-outbreak', done.workflowId, cordon.temporalAddress());
+    await recordHistory('shipped-ransomware-outbreak', done.workflowId, cordon, ADMIN_KEY);
     expect(step(done, 'isolate')!.output).toHaveLength(2);
     expect(effectsOf(fakes.edr, 'edr.isolate_host').length - before).toBe(2);
     const kase = await gql(`query($id: ID!) { case(id: $id) { status } }`, { id: caseId }, responder);

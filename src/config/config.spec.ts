@@ -160,4 +160,22 @@ describe('loadConfig', () => {
       );
     });
   });
+
+  it('reads previous master keys (decrypt-only) and codec CORS origins, naming a bad one', () => {
+    const k1 = Buffer.alloc(32, 1).toString('base64');
+    const k2 = Buffer.alloc(32, 2).toString('base64');
+    const c = loadConfig({
+      CORDON_MASTER_KEY_PREVIOUS: `${k1}, ${k2}`,
+      CORDON_CODEC_CORS_ORIGINS: 'https://temporal.example.com/, http://localhost:8233',
+    });
+    expect(c.masterKeyPrevious).toEqual([k1, k2]);
+    expect(c.codecCorsOrigins).toEqual(['https://temporal.example.com', 'http://localhost:8233']);
+    expect(loadConfig({}).masterKeyPrevious).toEqual([]);
+    expect(() => loadConfig({ CORDON_MASTER_KEY_PREVIOUS: `${k1},short` })).toThrow(
+      /CORDON_MASTER_KEY_PREVIOUS: key 2 of 2 must be 32 bytes/,
+    );
+    expect(() => loadConfig({ CORDON_CODEC_CORS_ORIGINS: 'temporal.example.com' })).toThrow(
+      /CORDON_CODEC_CORS_ORIGINS: "temporal.example.com"/,
+    );
+  });
 });

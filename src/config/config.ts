@@ -45,6 +45,11 @@ export interface AppConfig {
    * data written under them stays readable while a rotation moves it to masterKey.
    */
   masterKeyPrevious: string[];
+  /**
+   * Browser origins allowed to call the Temporal payload codec endpoint (CORDON_CODEC_CORS_ORIGINS,
+   * comma-separated, e.g. the Temporal UI's https://temporal.example.com). Empty: no cross-origin use.
+   */
+  codecCorsOrigins: string[];
   integrationsPath: string[];
   shutdownGraceMs: number;
   security: SecurityConfig;
@@ -205,6 +210,14 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
       );
     }
   });
+  const codecCorsOrigins = (env.CORDON_CODEC_CORS_ORIGINS || '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  for (const origin of codecCorsOrigins.filter((o) => !/^https?:\/\/[^\s/]+$/.test(o)))
+    problems.push(
+      `CORDON_CODEC_CORS_ORIGINS: "${origin}" is not an origin like https://temporal.example.com`,
+    );
   const dataDir = path.resolve(env.CORDON_DATA_DIR || '.cordon');
   const publicUrl = env.CORDON_PUBLIC_URL || undefined;
   if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl)) {
@@ -244,6 +257,7 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
     demo,
     masterKey,
     masterKeyPrevious,
+    codecCorsOrigins,
     integrationsPath: (env.INTEGRATIONS_PATH || '')
       .split(path.delimiter)
       .filter(Boolean)

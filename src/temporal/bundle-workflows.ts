@@ -2,11 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowBundlePath } from './workflow-bundle';
+import { FAILURE_CONVERTER_PATH } from './codec/data-converter';
 
 /** Build step: bundles src/workflows once so workers start without running webpack. */
 async function main(): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.resolve(__dirname, '../workflows'),
+    // Failures raised in workflow code are converted inside the sandbox: same converter as the worker's.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: {
       log: () => undefined,
       trace: () => undefined,

@@ -1,5 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
+import type { EncryptionCodec } from './codec/payload-codec';
+import { PAYLOAD_CODEC } from './codec/payload-codec.provider';
+import { cordonDataConverter } from './codec/data-converter';
 import { SEARCH_ATTRIBUTES, TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal-endpoint';
 
 /** The API side's Temporal client: starts runs, sends approval updates, answers readiness. */
@@ -11,7 +14,10 @@ export class TemporalClientService implements OnModuleInit, OnApplicationShutdow
   /** Search attributes the namespace knows; runs are tagged only with these. */
   registeredSearchAttributes = new Set<string>();
 
-  constructor(@Inject(TEMPORAL_ENDPOINT) readonly endpoint: TemporalEndpoint) {}
+  constructor(
+    @Inject(TEMPORAL_ENDPOINT) readonly endpoint: TemporalEndpoint,
+    @Inject(PAYLOAD_CODEC) private readonly codec: EncryptionCodec,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     this.connection = await Connection.connect({
@@ -19,7 +25,12 @@ export class TemporalClientService implements OnModuleInit, OnApplicationShutdow
       tls: this.endpoint.tls ? {} : undefined,
       apiKey: this.endpoint.apiKey,
     });
-    this._client = new Client({ connection: this.connection, namespace: this.endpoint.namespace });
+    this._client = new Client({
+      connection: this.connection,
+      namespace: this.endpoint.namespace,
+      // Inputs, signals and updates are sealed before they leave the process (issue 7).
+      dataConverter: cordonDataConverter(this.codec),
+    });
     try {
       const res = await this.connection.operatorService.listSearchAttributes({
         namespace: this.endpoint.namespace,

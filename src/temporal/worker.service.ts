@@ -21,6 +21,9 @@ import { RunLauncher } from '../runs/run-launcher.service';
 import { ConnectionsService } from '../integrations/connections.service';
 import { RunsProjection } from '../runs/runs-projection.service';
 import { TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal-endpoint';
+import type { EncryptionCodec } from './codec/payload-codec';
+import { PAYLOAD_CODEC } from './codec/payload-codec.provider';
+import { cordonDataConverter } from './codec/data-converter';
 import { workflowBundlePath } from './workflow-bundle';
 
 /**
@@ -38,6 +41,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(TEMPORAL_ENDPOINT) private readonly endpoint: TemporalEndpoint,
+    @Inject(PAYLOAD_CODEC) private readonly codec: EncryptionCodec,
     private readonly connections: ConnectionsService,
     private readonly cases: CasesService,
     private readonly caseUpdates: CaseUpdatesService,
@@ -63,6 +67,8 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       namespace: this.endpoint.namespace,
       taskQueue: this.endpoint.taskQueue,
       ...workflows,
+      // Same codec as the API's client: what either writes, the other reads (issue 7).
+      dataConverter: cordonDataConverter(this.codec),
       activities: {
         ...createRunActivities({ runs: this.runs, approvals: this.approvals, launcher: this.launcher }),
         ...createActionActivities({
