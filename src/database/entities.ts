@@ -1,4 +1,5 @@
 import { AlertEntity } from '../alerts/entities/alert.entity';
+import { AuditEntryEntity } from '../audit/entities/audit-entry.entity';
 import { ObservableEntity } from '../alerts/entities/observable.entity';
 import { ApprovalDecisionEntity } from '../approvals/entities/approval-decision.entity';
 import { ApprovalEntity } from '../approvals/entities/approval.entity';
@@ -24,6 +25,7 @@ import { TenantPlaybooks1763900007000 } from './migrations/1763900007000-tenant-
 import { ApprovalsHumanInTheLoop1763900008000 } from './migrations/1763900008000-approvals-human-in-the-loop';
 import { AlertDedupFilters1763900004000 } from './migrations/1763900004000-alert-dedup-filters';
 import { RowLevelSecurity1763900009000 } from './migrations/1763900009000-row-level-security';
+import { AuditLog1763900010000 } from './migrations/1763900010000-audit-log';
 
 // Listed, not globbed: the same list works from ts under Jest and from compiled js.
 export const ENTITIES = [
@@ -45,6 +47,7 @@ export const ENTITIES = [
   CapabilityBindingEntity,
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
+  AuditEntryEntity,
 ];
 
 export const MIGRATIONS = [
@@ -56,4 +59,5 @@ export const MIGRATIONS = [
   TenantPlaybooks1763900007000,
   ApprovalsHumanInTheLoop1763900008000,
   RowLevelSecurity1763900009000,
+  AuditLog1763900010000,
 ];
