@@ -29,6 +29,7 @@ import { ApprovalsModule } from './approvals/approvals.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { HealthModule } from './health/health.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { AuditModule } from './audit/audit.module';
 
 export interface Runtime {
   config: AppConfig;
@@ -122,6 +123,7 @@ export class AppModule {
             embedded: runtime.embeddedDatabase,
           }),
         ),
+        AuditModule,
         AuthModule,
         CasesModule,
         PlaybooksModule,

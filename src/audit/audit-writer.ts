@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { TenantDb } from '../database/tenant-db';
 import { nextRow, type AuditEvent, type AuditRow } from './audit-chain';
 import { AuditEntryEntity } from './entities/audit-entry.entity';
@@ -48,6 +49,7 @@ export async function appendAudit(
     .limit(1)
     .getOne();
   const row = nextRow(head, { id: randomUUID(), tenantId, createdAt: new Date() }, event);
-  await em.insert(AuditEntryEntity, row);
+  // TypeORM's insert type cannot take a Record for a jsonb column; the row is the entity's shape.
+  await em.insert(AuditEntryEntity, row as QueryDeepPartialEntity<AuditEntryEntity>);
   return row;
 }

@@ -6,6 +6,7 @@ import { requestOf } from './current-principal.decorator';
 import { PROVIDER_ADMIN_KEY, PUBLIC_KEY, ROLE_KEY } from './roles.decorator';
 import { roleAtLeast, type RoleName } from './roles';
 import { FailedLoginLimiter } from '../common/security/rate-limit';
+import { LoginAudit } from '../audit/login-audit';
 
 /**
  * One guard for every resolver and route. It fails closed: a handler that declares neither a
@@ -17,6 +18,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
     private readonly failedLogins: FailedLoginLimiter,
+    private readonly loginAudit: LoginAudit,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -33,6 +35,7 @@ export class AuthGuard implements CanActivate {
     // Guessing keys from one address is slowed down: too many failures and it is refused a while.
     this.failedLogins.assertAllowed(req.ip);
     const principal = await this.apiKeys.authenticate(secret).catch(async (err: unknown) => {
+      await this.loginAudit.failed(secret, req, err);
       await this.failedLogins.failed(req.ip);
       throw err;
     });

@@ -1,0 +1,112 @@
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  Logger,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import { getNamedType, type GraphQLResolveInfo } from 'graphql';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+import { requestOf } from '../auth/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { AppError } from '../common/errors/app-error';
+import { changeDigest } from './audit-chain';
+import { actorOf } from './audit-actor';
+import { AuditWriter } from './audit-writer';
+
+/**
+ * Every GraphQL mutation that got past authentication leaves a row, whether it succeeded or
+ * failed, and the response waits for it: a mutation the log cannot record is reported as an
+ * error rather than passed over in silence. Refusals by the guard are not seen here (failed
+ * logins are recorded by the guard itself).
+ */
+@Injectable()
+export class MutationAuditInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Audit');
+
+  constructor(private readonly writer: AuditWriter) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (ctx.getType<string>() !== 'graphql') return next.handle();
+    const gql = GqlExecutionContext.create(ctx);
+    const info = gql.getInfo<GraphQLResolveInfo>();
+    if (info.parentType.name !== 'Mutation') return next.handle();
+    const req = requestOf(ctx) as ReturnType<typeof requestOf> & { id?: unknown };
+    const principal = req.principal;
+    if (!principal) return next.handle();
+    return from(
+      this.around(principal, info, gql.getArgs(), typeof req.id === 'string' ? req.id : null, next),
+    );
+  }
+
+  private async around(
+    principal: Principal,
+    info: GraphQLResolveInfo,
+    args: Record<string, unknown>,
+    requestId: string | null,
+    next: CallHandler,
+  ): Promise<unknown> {
+    const base = {
+      actor: actorOf(principal),
+      action: `mutation.${info.fieldName}`,
+      requestId,
+      changeDigest: changeDigest(args),
+    };
+    let result: unknown;
+    try {
+      result = await lastValueFrom(next.handle(), { defaultValue: undefined });
+    } catch (err) {
+      const code = err instanceof AppError ? err.code : 'INTERNAL';
+      // The mutation's own error is what the client must see; a failed audit write is logged.
+      await this.writer
+        .record(principal.tenantId, {
+          ...base,
+          target: targetOf(info, args, undefined),
+          outcome: 'FAILURE',
+          detail: { code },
+        })
+        .catch((auditErr: unknown) =>
+          this.logger.error({ err: auditErr }, 'could not audit a failed mutation'),
+        );
+      throw err;
+    }
+    await this.writer.record(principal.tenantId, {
+      ...base,
+      target: targetOf(info, args, result),
+      outcome: 'SUCCESS',
+    });
+    return result;
+  }
+}
+
+const ID_FIELDS = [
+  'id',
+  'approvalId',
+  'caseId',
+  'alertId',
+  'runId',
+  'connectionId',
+  'playbookId',
+  'tenantId',
+];
+
+/** The object a mutation acted on: its return type, and an id from the arguments or the result. */
+function targetOf(
+  info: GraphQLResolveInfo,
+  args: Record<string, unknown>,
+  result: unknown,
+): { type: string; id: string } | null {
+  const input =
+    typeof args.input === 'object' && args.input !== null ? (args.input as Record<string, unknown>) : {};
+  const resultObject =
+    typeof result === 'object' && result !== null ? (result as Record<string, unknown>) : {};
+  for (const source of [args, input, resultObject]) {
+    for (const field of ID_FIELDS) {
+      const value = source[field];
+      if (typeof value === 'string' || typeof value === 'number')
+        return { type: getNamedType(info.returnType).name, id: String(value) };
+    }
+  }
+  return null;
+}
