@@ -1,4 +1,5 @@
 import { processIo, type CliIo } from './cli-io';
+import { AUDIT_VERIFY_USAGE, runAuditVerify } from './audit-verify.command';
 import { runPlaybookValidate, VALIDATE_USAGE } from './playbook-validate.command';
 
 const USAGE = [
@@ -6,6 +7,7 @@ const USAGE = [
   '',
   'commands:',
   `  ${VALIDATE_USAGE.replace('usage: cordon ', '')}`,
+  `  ${AUDIT_VERIFY_USAGE.replace('usage: cordon ', '')}`,
 ].join('\n');
 
 /** `npx cordon …` (bin/cordon.js loads this from dist/). Resolves with the exit code. */
@@ -16,6 +18,7 @@ export async function runCordonCli(argv: string[], io: CliIo): Promise<number> {
     return group === undefined ? 2 : 0;
   }
   if (group === 'playbook' && command === 'validate') return runPlaybookValidate(rest, io);
+  if (group === 'audit' && command === 'verify') return runAuditVerify(rest, io);
   io.err(`unknown command "${[group, command].filter(Boolean).join(' ')}"`);
   io.err(USAGE);
   return 2;
