@@ -11,7 +11,11 @@ export class ApprovalAuditWriter implements ApprovalAuditSink {
 
   async decided(em: EntityManager, entry: ApprovalAuditEntry): Promise<void> {
     await this.writer.append(em, entry.tenantId, {
-      actor: { id: entry.actor.id, kind: entry.actor.id.split(':')[0] || 'user', name: entry.actor.name },
+      actor: {
+        id: entry.actor.id,
+        kind: entry.actor.id.startsWith('apikey:') ? 'apiKey' : 'user',
+        name: entry.actor.name,
+      },
       action: 'approval.decide',
       target: { type: 'Approval', id: entry.approvalId },
       outcome: 'SUCCESS',

@@ -6,7 +6,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import { getNamedType, type GraphQLResolveInfo } from 'graphql';
+import { getNamedType, isObjectType, type GraphQLResolveInfo } from 'graphql';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { requestOf } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
@@ -91,21 +91,36 @@ const ID_FIELDS = [
   'tenantId',
 ];
 
-/** The object a mutation acted on: its return type, and an id from the arguments or the result. */
+type Fields = Record<string, unknown>;
+const objectOf = (value: unknown): Fields =>
+  typeof value === 'object' && value !== null ? (value as Fields) : {};
+const idOf = (value: unknown): string | null =>
+  typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+
+/**
+ * The object a mutation acted on: what it returned (the result's id, or the id of an object in
+ * its payload, e.g. createApiKey's apiKey), else what its arguments name.
+ */
 function targetOf(
   info: GraphQLResolveInfo,
-  args: Record<string, unknown>,
+  args: Fields,
   result: unknown,
 ): { type: string; id: string } | null {
-  const input =
-    typeof args.input === 'object' && args.input !== null ? (args.input as Record<string, unknown>) : {};
-  const resultObject =
-    typeof result === 'object' && result !== null ? (result as Record<string, unknown>) : {};
-  for (const source of [args, input, resultObject]) {
+  const returned = getNamedType(info.returnType);
+  const payload = objectOf(result);
+  const id = idOf(payload.id);
+  if (id) return { type: returned.name, id };
+  if (isObjectType(returned)) {
+    for (const [field, value] of Object.entries(payload)) {
+      const nested = idOf(objectOf(value).id);
+      const fieldType = returned.getFields()[field]?.type;
+      if (nested && fieldType) return { type: getNamedType(fieldType).name, id: nested };
+    }
+  }
+  for (const source of [args, objectOf(args.input)]) {
     for (const field of ID_FIELDS) {
-      const value = source[field];
-      if (typeof value === 'string' || typeof value === 'number')
-        return { type: getNamedType(info.returnType).name, id: String(value) };
+      const named = idOf(source[field]);
+      if (named) return { type: returned.name, id: named };
     }
   }
   return null;
