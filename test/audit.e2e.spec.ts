@@ -47,6 +47,7 @@ describe('audit log end to end', () => {
   let hostId: string;
   let approvalId: string;
   let runId: string;
+  let endpointId: string;
   const keys: Record<string, { secret: string; actorId: string; id: string }> = {};
 
   beforeAll(async () => {
@@ -163,6 +164,13 @@ steps:
       keys.alice.secret,
     );
     expect(errorCodes(missing)).toEqual(['NOT_FOUND']);
+    // One the caller's role may not perform never reaches its resolver: recorded all the same.
+    const denied = await gql(
+      `mutation($id: ID!) { tried: testConnection(id: $id) { ok } }`,
+      { id: connectionId },
+      keys.ann.secret,
+    );
+    expect(errorCodes(denied)).toEqual(['FORBIDDEN']);
     const decided = await gql(
       `mutation($input: DecideApprovalInput!) { decideApproval(input: $input) { id } }`,
       { input: { approvalId, decision: 'APPROVE', comment: 'contain it' } },
@@ -181,6 +189,26 @@ steps:
       'UNAUTHENTICATED',
     ]);
     expect(errorCodes(await gql(`{ me { name } }`, {}, keys.gone.secret))).toEqual(['UNAUTHENTICATED']);
+
+    // A webhook push whose signature does not verify.
+    const created = await gql(
+      `mutation($source: String!) { createWebhookEndpoint(source: $source) { endpoint { id } } }`,
+      { source: 'crowdstrike' },
+      ADMIN_KEY,
+    );
+    expect(created.errors).toBeUndefined();
+    endpointId = created.data.createWebhookEndpoint.endpoint.id;
+    const pushed = await fetch(`${cordon.url}/webhooks/alerts/crowdstrike`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-cordon-endpoint': endpointId,
+        'x-cordon-timestamp': String(Math.floor(Date.now() / 1000)),
+        'x-cordon-signature': 'v1=' + '0'.repeat(64),
+      },
+      body: '{}',
+    });
+    expect(pushed.status).toBe(401);
   });
 
   it('shows an admin every kind of entry, newest first, without a secret in sight', async () => {
@@ -214,6 +242,14 @@ steps:
       actor: { name: 'bootstrap' },
       target: { type: 'ApiKey' },
     });
+    expect(
+      entries.filter((e) => e.action === 'mutation.decideApproval' && e.outcome === 'FAILURE'),
+    ).toHaveLength(1);
+    expect(one('mutation.testConnection')).toMatchObject({
+      actor: { id: keys.ann.actorId, name: 'ann' },
+      outcome: 'FAILURE',
+      detail: { code: 'FORBIDDEN' },
+    });
     expect(one('mutation.decideApproval', (e) => e.outcome === 'FAILURE')).toMatchObject({
       actor: { id: keys.alice.actorId },
       detail: { code: 'NOT_FOUND' },
@@ -244,6 +280,12 @@ steps:
       target: { type: 'ApiKey', id: keys.gone.id },
       outcome: 'FAILURE',
       detail: { reason: 'expired key' },
+    });
+    expect(one('webhook.signature_rejected')).toMatchObject({
+      actor: { kind: 'anonymous' },
+      target: { type: 'WebhookEndpoint', id: endpointId },
+      outcome: 'FAILURE',
+      detail: { source: 'crowdstrike', reason: 'bad signature' },
     });
   });
 

@@ -5,6 +5,7 @@ import { ApprovalAuditWriter } from './approval-audit.writer';
 import { AuditLogService } from './audit-log.service';
 import { AuditWriter } from './audit-writer';
 import { AuditResolver } from './audit.resolver';
+import { DeniedMutationAuditPlugin } from './denied-mutation-audit.plugin';
 import { LoginAudit } from './login-audit';
 import { MutationAuditInterceptor } from './mutation-audit.interceptor';
 
@@ -20,6 +21,7 @@ import { MutationAuditInterceptor } from './mutation-audit.interceptor';
     AuditLogService,
     AuditResolver,
     LoginAudit,
+    DeniedMutationAuditPlugin,
     { provide: APPROVAL_AUDIT, useClass: ApprovalAuditWriter },
     { provide: APP_INTERCEPTOR, useClass: MutationAuditInterceptor },
   ],

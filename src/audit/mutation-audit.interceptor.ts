@@ -14,12 +14,13 @@ import { AppError } from '../common/errors/app-error';
 import { changeDigest } from './audit-chain';
 import { actorOf } from './audit-actor';
 import { AuditWriter } from './audit-writer';
+import { AUDITED_ERRORS } from './denied-mutation-audit.plugin';
 
 /**
  * Every GraphQL mutation that got past authentication leaves a row, whether it succeeded or
  * failed, and the response waits for it: a mutation the log cannot record is reported as an
- * error rather than passed over in silence. Refusals by the guard are not seen here (failed
- * logins are recorded by the guard itself).
+ * error rather than passed over in silence. Refusals by a guard never reach an interceptor:
+ * DeniedMutationAuditPlugin records those.
  */
 @Injectable()
 export class MutationAuditInterceptor implements NestInterceptor {
@@ -58,6 +59,7 @@ export class MutationAuditInterceptor implements NestInterceptor {
       result = await lastValueFrom(next.handle(), { defaultValue: undefined });
     } catch (err) {
       const code = err instanceof AppError ? err.code : 'INTERNAL';
+      if (typeof err === 'object' && err !== null) AUDITED_ERRORS.add(err);
       // The mutation's own error is what the client must see; a failed audit write is logged.
       await this.writer
         .record(principal.tenantId, {
