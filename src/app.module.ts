@@ -31,6 +31,7 @@ import { IntegrationsModule } from './integrations/integrations.module';
 import { HealthModule } from './health/health.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { CodecModule } from './temporal/codec/codec.module';
+import { AuditModule } from './audit/audit.module';
 
 export interface Runtime {
   config: AppConfig;
@@ -126,6 +127,7 @@ export class AppModule {
             embedded: runtime.embeddedDatabase,
           }),
         ),
+        AuditModule,
         AuthModule,
         CasesModule,
         PlaybooksModule,

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { AuditWriter } from '../src/audit/audit-writer';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -74,6 +75,7 @@ describe('cordon keys (CLI)', () => {
         new IntegrationsService(config),
         new SecretBox(new MasterKeyring(OLD)),
         config,
+        new AuditWriter(db),
       );
       for (const [tenant, name] of [
         [tenants.a, 'falcon-1'],

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { AuditWriter } from '../src/audit/audit-writer';
 import { loadConfig } from '../src/config/config';
 import { ConnectionsService } from '../src/integrations/connections.service';
 import type { ConnectionEntity } from '../src/integrations/entities/connection.entity';
@@ -27,20 +28,22 @@ describe('master-key rotation across tenants', () => {
   let endpointB: { id: string; secrets: string[] };
 
   const config = loadConfig({ CORDON_ALLOW_PRIVATE_CONNECTIONS: '1' });
+  const USE = { purpose: 'master-key rotation spec' };
   const boxOf = (current: Buffer, ...previous: Buffer[]) =>
     new SecretBox(new MasterKeyring(current, previous));
-  const connectionsWith = (box: SecretBox) => new ConnectionsService(m.db, integrations, box, config);
+  const connectionsWith = (box: SecretBox) =>
+    new ConnectionsService(m.db, integrations, box, config, new AuditWriter(m.db));
   const rotationWith = (box: SecretBox) => new MasterKeyRotation(m.db, box);
 
   /** Every connection's secrets of a tenant, opened as an action would open them. */
   const openAll = async (box: SecretBox, tenantId: string) => {
     const service = connectionsWith(box);
     const rows: ConnectionEntity[] = await service.list(tenantId);
-    return Promise.all(rows.map(async (r) => (await service.open(tenantId, r)).secrets.clientSecret));
+    return Promise.all(rows.map(async (r) => (await service.open(tenantId, r, USE)).secrets.clientSecret));
   };
   /** Whether each webhook secret of tenant B's endpoint still authenticates a push. */
   const webhookAccepts = async (box: SecretBox) => {
-    const service = new WebhookEndpointsService(m.db, box);
+    const service = new WebhookEndpointsService(m.db, box, new AuditWriter(m.db));
     const body = Buffer.from('{"resources":[]}');
     const timestamp = String(Math.floor(Date.now() / 1000));
     return Promise.all(
@@ -95,7 +98,7 @@ describe('master-key rotation across tenants', () => {
       });
     }
     // An endpoint with a current and a previous signing secret: two data keys in one row.
-    const webhooks = new WebhookEndpointsService(m.db, boxOf(OLD));
+    const webhooks = new WebhookEndpointsService(m.db, boxOf(OLD), new AuditWriter(m.db));
     const created = await webhooks.create(b, 'crowdstrike');
     const rotated = await webhooks.rotate(b, created.endpoint.id, 60);
     endpointB = { id: created.endpoint.id, secrets: [rotated.secret, created.secret] };
@@ -191,7 +194,9 @@ describe('master-key rotation across tenants', () => {
     // The unopenable row is left exactly as it was: the right key can still open it later.
     const again = (await connectionsWith(boxOf(NEW, stranger)).list(c)).find((r) => r.name === 'lost')!;
     expect(again.wrappedDataKey).toEqual(lost.wrappedDataKey);
-    expect((await connectionsWith(boxOf(NEW, stranger)).open(c, again)).secrets.clientSecret).toBe('lost');
+    expect((await connectionsWith(boxOf(NEW, stranger)).open(c, again, USE)).secrets.clientSecret).toBe(
+      'lost',
+    );
   });
 
   it('refuses tenant ids that name no tenant', async () => {

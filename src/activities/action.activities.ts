@@ -1,7 +1,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { changeDigest } from '../audit/audit-chain';
+import { runActor } from '../audit/audit-actor';
+import type { AuditWriter } from '../audit/audit-writer';
 import { AppError } from '../common/errors/app-error';
 import { asUnavailable } from '../common/errors/unavailable';
-import type { ConnectionsService } from '../integrations/connections.service';
+import type { ConnectionsService, ResolvedAction } from '../integrations/connections.service';
 import { HttpClient } from '../integrations/kit/http-client';
 import { VendorError } from '../integrations/kit/vendor-error';
 import type { RunsProjection } from '../runs/runs-projection.service';
@@ -15,6 +18,7 @@ export interface ActionDeps extends BuiltinDeps {
   connections: ConnectionsService;
   projection: RunsProjection;
   dryRunFakes: DryRunFakes;
+  audit: AuditWriter;
 }
 
 /**
@@ -58,6 +62,33 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
         }),
       );
       if (completedOutput) return completedOutput;
+      // Set once a vendor's action is about to be called: that call is what the audit log keeps.
+      let called: ResolvedAction | null = null;
+      const audited = async (outcome: 'SUCCESS' | 'FAILURE', code?: string): Promise<void> => {
+        const c = called;
+        if (!c) return;
+        called = null; // one record per call, even if writing it fails
+        const write = () =>
+          deps.audit.record(tenantId, {
+            actor: runActor(runId),
+            action: `action.call ${args.action}`,
+            target: actionTarget(args.input, c.connection.id),
+            outcome,
+            changeDigest: changeDigest(args.input),
+            detail: {
+              vendor: c.definition.manifest.vendor,
+              integrationId: c.definition.manifest.id,
+              connectionId: c.connection.id,
+              runId,
+              stepId,
+              attempt,
+              ...(code ? { code } : {}),
+            },
+          });
+        // After a success the record must land (as the step's own does); a failure's is best effort.
+        if (outcome === 'SUCCESS') await whileDatabaseAway(ctx, write);
+        else await write();
+      };
       try {
         // The work may wait on a slow vendor (retries, Retry-After, polling) or a locked row:
         // beating meanwhile lets Temporal tell a long call from a dead worker before startToClose.
@@ -70,7 +101,11 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
             if (builtin) return builtin({ tenantId, runId, stepId, caseId: args.caseId, input: args.input });
             const resolved = args.dryRun
               ? await dryRunTarget(deps, tenantId, args.action)
-              : await deps.connections.resolve(tenantId, args.action);
+              : await deps.connections.resolve(tenantId, args.action, {
+                  actor: runActor(runId),
+                  purpose: `action ${args.action}`,
+                });
+            if (!args.dryRun) called = resolved;
             const http = clientFor(resolved.definition.manifest.vendor, resolved.connection);
             return resolved.action.run(
               {
@@ -84,6 +119,7 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
             );
           },
         );
+        await audited('SUCCESS');
         await whileDatabaseAway(ctx, () =>
           deps.projection.recordStep(tenantId, {
             runId,
@@ -97,6 +133,7 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
         return output;
       } catch (err) {
         const failure = toFailure(err);
+        await audited('FAILURE', failure.info.code ?? 'InternalError').catch(() => undefined);
         await deps.projection.stepError(tenantId, runId, stepId, failure.info).catch(() => undefined);
         throw failure.error;
       }
@@ -121,6 +158,31 @@ async function whileDatabaseAway<T>(ctx: Context, work: () => Promise<T>): Promi
       await ctx.sleep(delayMs);
     }
   }
+}
+
+/** Input fields that name what an action acts on, most specific first. */
+const TARGET_FIELDS = [
+  'host_id',
+  'device_id',
+  'hostname',
+  'user_id',
+  'user',
+  'email',
+  'ip',
+  'domain',
+  'url',
+  'hash',
+  'message_id',
+  'value',
+];
+
+/** What an action call acted on: the first naming field of its input, else the connection. */
+function actionTarget(input: Record<string, unknown>, connectionId: string): { type: string; id: string } {
+  for (const field of TARGET_FIELDS) {
+    const value = input[field];
+    if (typeof value === 'string' || typeof value === 'number') return { type: field, id: String(value) };
+  }
+  return { type: 'Connection', id: connectionId };
 }
 
 /** The fake a dry run talks to, chosen like the real call would be (the tenant's binding first). */

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { IntegrationsModule } from '../integrations/integrations.module';
-import { APPROVAL_AUDIT, LoggingApprovalAudit } from './approval-audit';
 import { ApprovalsProjection } from './approvals-projection.service';
 import { ApprovalsResolver } from './approvals.resolver';
 import { ApprovalsService } from './approvals.service';
@@ -29,8 +28,7 @@ import { SlackInteractions } from './slack/slack-interactions.service';
     ApprovalLinks,
     ApproverIdentities,
     SlackInteractions,
-    // No audit log exists yet; the audit module will provide its writer under this token.
-    { provide: APPROVAL_AUDIT, useClass: LoggingApprovalAudit },
+    // APPROVAL_AUDIT (the decision's audit record) comes from the global AuditModule.
   ],
   exports: [ApprovalsProjection, ApprovalsService],
 })

@@ -7,6 +7,7 @@ import { PROVIDER_ADMIN_KEY, PUBLIC_KEY, ROLE_KEY } from './roles.decorator';
 import { roleAtLeast, type RoleName } from './roles';
 import { FailedLoginLimiter } from '../common/security/rate-limit';
 import { AppError } from '../common/errors/app-error';
+import { LoginAudit } from '../audit/login-audit';
 
 /**
  * One guard for every resolver and route. It fails closed: a handler that declares neither a
@@ -18,6 +19,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
     private readonly failedLogins: FailedLoginLimiter,
+    private readonly loginAudit: LoginAudit,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -37,7 +39,10 @@ export class AuthGuard implements CanActivate {
     const principal = await this.authenticator
       .authenticate(secret, headerValue(req.headers[TENANT_HEADER]))
       .catch(async (err: unknown) => {
-        if (err instanceof AppError && err.code === 'UNAUTHENTICATED') await this.failedLogins.failed(req.ip);
+        if (err instanceof AppError && err.code === 'UNAUTHENTICATED') {
+          await this.loginAudit.failed(secret, req, err);
+          await this.failedLogins.failed(req.ip);
+        }
         throw err;
       });
     req.principal = principal;

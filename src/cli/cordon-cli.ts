@@ -1,5 +1,6 @@
 import { processIo, type CliIo } from './cli-io';
 import { KEYS_USAGE, runKeys } from './keys.command';
+import { AUDIT_VERIFY_USAGE, runAuditVerify } from './audit-verify.command';
 import { runPlaybookValidate, VALIDATE_USAGE } from './playbook-validate.command';
 
 const USAGE = [
@@ -8,6 +9,7 @@ const USAGE = [
   'commands:',
   `  ${VALIDATE_USAGE.replace('usage: cordon ', '')}`,
   `  ${KEYS_USAGE.replace(/(usage: )?cordon /g, '')}`,
+  `  ${AUDIT_VERIFY_USAGE.replace('usage: cordon ', '')}`,
 ].join('\n');
 
 /** `npx cordon …` (bin/cordon.js loads this from dist/). Resolves with the exit code. */
@@ -19,6 +21,7 @@ export async function runCordonCli(argv: string[], io: CliIo): Promise<number> {
   }
   if (group === 'playbook' && command === 'validate') return runPlaybookValidate(rest, io);
   if (group === 'keys') return runKeys(command, rest, io);
+  if (group === 'audit' && command === 'verify') return runAuditVerify(rest, io);
   io.err(`unknown command "${[group, command].filter(Boolean).join(' ')}"`);
   io.err(USAGE);
   return 2;

@@ -1,4 +1,5 @@
 import { AlertEntity } from '../alerts/entities/alert.entity';
+import { AuditEntryEntity } from '../audit/entities/audit-entry.entity';
 import { ObservableEntity } from '../alerts/entities/observable.entity';
 import { ApprovalDecisionEntity } from '../approvals/entities/approval-decision.entity';
 import { ApprovalEntity } from '../approvals/entities/approval.entity';
@@ -27,6 +28,7 @@ import { ApprovalsHumanInTheLoop1763900008000 } from './migrations/1763900008000
 import { AlertDedupFilters1763900004000 } from './migrations/1763900004000-alert-dedup-filters';
 import { RowLevelSecurity1763900009000 } from './migrations/1763900009000-row-level-security';
 import { UsersAndMembers1763900011000 } from './migrations/1763900011000-users-and-members';
+import { AuditLog1763900010000 } from './migrations/1763900010000-audit-log';
 
 // Listed, not globbed: the same list works from ts under Jest and from compiled js.
 export const ENTITIES = [
@@ -50,6 +52,7 @@ export const ENTITIES = [
   WebhookDeliveryEntity,
   UserEntity,
   TenantMemberEntity,
+  AuditEntryEntity,
 ];
 
 export const MIGRATIONS = [
@@ -62,4 +65,5 @@ export const MIGRATIONS = [
   ApprovalsHumanInTheLoop1763900008000,
   RowLevelSecurity1763900009000,
   UsersAndMembers1763900011000,
+  AuditLog1763900010000,
 ];

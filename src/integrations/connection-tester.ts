@@ -4,6 +4,7 @@ import { IntegrationsService } from './integrations.service';
 import { HttpClient } from './kit/http-client';
 import { VendorError } from './kit/vendor-error';
 import type { ConnectionTestResult } from './models/integration.model';
+import type { AuditActor } from '../audit/audit-chain';
 
 /** `testConnection`: runs the integration's health check with the stored credentials. */
 @Injectable()
@@ -13,10 +14,10 @@ export class ConnectionTester {
     private readonly integrations: IntegrationsService,
   ) {}
 
-  async test(tenantId: string, connectionId: string): Promise<ConnectionTestResult> {
+  async test(tenantId: string, connectionId: string, actor?: AuditActor): Promise<ConnectionTestResult> {
     const row = await this.connections.get(tenantId, connectionId);
     const definition = this.integrations.get(row.integrationId);
-    const connection = await this.connections.open(tenantId, row);
+    const connection = await this.connections.open(tenantId, row, { actor, purpose: 'health check' });
     await this.connections.assertReachable(connection);
     const http = new HttpClient({
       vendor: definition.manifest.vendor,

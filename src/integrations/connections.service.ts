@@ -14,6 +14,16 @@ import { checkConnectionInput } from './connection-input';
 import { isUuid } from '../common/ids';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { destinationsOf, type OutboundPolicy, refusedDestination } from './outbound-policy';
+import type { AuditActor } from '../audit/audit-chain';
+import { AuditWriter } from '../audit/audit-writer';
+
+/** Who opens a connection's secrets, and why: each opening is a `secret.use` audit row. */
+export interface SecretUse {
+  actor?: AuditActor;
+  purpose: string;
+}
+
+const CORDON: AuditActor = { id: 'system:cordon', kind: 'system', name: 'Cordon' };
 
 export interface ResolvedAction {
   definition: IntegrationDefinition;
@@ -34,6 +44,7 @@ export class ConnectionsService {
     private readonly integrations: IntegrationsService,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly audit: AuditWriter,
   ) {
     this.outbound = config.security.outbound;
   }
@@ -129,7 +140,11 @@ export class ConnectionsService {
    * Finds what serves an action name for a tenant: a capability ("edr.isolate_host") through the
    * tenant's binding, or a vendor action ("crowdstrike-falcon.contain_host") through its connection.
    */
-  async resolve(tenantId: string, actionName: string): Promise<ResolvedAction> {
+  async resolve(
+    tenantId: string,
+    actionName: string,
+    use: SecretUse = { purpose: `action ${actionName}` },
+  ): Promise<ResolvedAction> {
     const dot = actionName.indexOf('.');
     const head = actionName.slice(0, dot);
     const tail = actionName.slice(dot + 1);
@@ -145,7 +160,7 @@ export class ConnectionsService {
         const name = definition.manifest.capabilities[actionName];
         const action = name ? definition.actions[name] : undefined;
         if (!action) throw IntegrationsException.unbound(actionName);
-        return { definition, action, connection: this.opened(connection) };
+        return { definition, action, connection: await this.openedIn(em, connection, use) };
       }
       if (!this.integrations.has(head)) {
         throw new AppError(
@@ -162,7 +177,7 @@ export class ConnectionsService {
       });
       if (!connection)
         throw new AppError('BAD_USER_INPUT', `this tenant has no ${head} connection (upsertConnection)`);
-      return { definition, action, connection: this.opened(connection) };
+      return { definition, action, connection: await this.openedIn(em, connection, use) };
     });
     // Checked again before every use: the policy or the name's addresses may have changed.
     await this.assertReachable(resolved.connection);
@@ -208,9 +223,28 @@ export class ConnectionsService {
   }
 
   /** Decrypts a connection for use by an action or health check (never for a client). */
-  async open(tenantId: string, row: ConnectionEntity): Promise<ResolvedAction['connection']> {
+  async open(tenantId: string, row: ConnectionEntity, use: SecretUse): Promise<ResolvedAction['connection']> {
     if (row.tenantId !== tenantId) throw IntegrationsException.connectionNotFound(row.id);
-    return this.opened(row);
+    return this.db.run(tenantId, (em) => this.openedIn(em, row, use));
+  }
+
+  /** Decrypts for use, recording the use in the caller's tenant transaction. */
+  private async openedIn(
+    em: EntityManager,
+    row: ConnectionEntity,
+    use: SecretUse,
+  ): Promise<ResolvedAction['connection']> {
+    const connection = this.opened(row);
+    if (row.secretsCiphertext) {
+      await this.audit.append(em, row.tenantId, {
+        actor: use.actor ?? CORDON,
+        action: 'secret.use',
+        target: { type: 'Connection', id: row.id },
+        outcome: 'SUCCESS',
+        detail: { integrationId: row.integrationId, purpose: use.purpose },
+      });
+    }
+    return connection;
   }
 
   private opened(row: ConnectionEntity): ResolvedAction['connection'] {

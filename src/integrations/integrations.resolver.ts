@@ -13,6 +13,7 @@ import {
 } from './models/integration.model';
 import { toConnectionModel, toIntegrationModel } from './mappers/integration.mapper';
 import { ConnectionTester } from './connection-tester';
+import { actorOf } from '../audit/audit-actor';
 
 @Resolver()
 export class IntegrationsResolver {
@@ -64,6 +65,6 @@ export class IntegrationsResolver {
     @CurrentPrincipal() p: Principal,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<ConnectionTestResult> {
-    return this.tester.test(p.tenantId, id);
+    return this.tester.test(p.tenantId, id, actorOf(p));
   }
 }

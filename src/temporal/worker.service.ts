@@ -20,6 +20,7 @@ import { IntegrationsService } from '../integrations/integrations.service';
 import { RunLauncher } from '../runs/run-launcher.service';
 import { ConnectionsService } from '../integrations/connections.service';
 import { RunsProjection } from '../runs/runs-projection.service';
+import { AuditWriter } from '../audit/audit-writer';
 import { TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal-endpoint';
 import type { EncryptionCodec } from './codec/payload-codec';
 import { PAYLOAD_CODEC } from './codec/payload-codec.provider';
@@ -50,6 +51,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly launcher: RunLauncher,
     private readonly runs: RunsProjection,
     private readonly approvals: ApprovalsProjection,
+    private readonly audit: AuditWriter,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -78,6 +80,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
           alerts: this.alerts,
           projection: this.runs,
           dryRunFakes: (this.dryRunFakes = new DryRunFakes(this.integrations)),
+          audit: this.audit,
         }),
       },
       maxCachedWorkflows: this.config.temporal.maxCachedWorkflows,

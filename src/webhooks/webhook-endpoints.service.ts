@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
@@ -12,6 +12,8 @@ import type { WebhookEndpointModel } from './models/webhook-endpoint.model';
 import { WebhooksException } from './webhooks.exception';
 import { generateWebhookSecret, verifyWebhookSignature } from './webhook-signature';
 import { isUuid } from '../common/ids';
+import { ANONYMOUS } from '../audit/audit-actor';
+import { AuditWriter } from '../audit/audit-writer';
 
 /** Verified against when there is no usable endpoint, so a miss costs what a hit costs. */
 const DECOY_SECRET = generateWebhookSecret();
@@ -25,7 +27,10 @@ export class WebhookEndpointsService {
   constructor(
     private readonly db: TenantDb,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
+    private readonly audit: AuditWriter,
   ) {}
+
+  private readonly logger = new Logger('Audit');
 
   /** Creates an endpoint for a source and returns its signing secret, the only time it is readable. */
   async create(
@@ -154,8 +159,25 @@ export class WebhookEndpointsService {
       body: args.body,
       header: args.signature,
     });
-    if (!usable || !verified) throw WebhooksException.unauthenticated();
+    if (!usable || !verified) {
+      await this.rejected(usable, args.source, usable ? 'bad signature' : 'unknown endpoint');
+      throw WebhooksException.unauthenticated();
+    }
     return usable;
+  }
+
+  /** `webhook.signature_rejected`, in the endpoint's tenant chain or, unknown, the provider's. */
+  private async rejected(row: WebhookEndpointEntity | null, source: string, reason: string): Promise<void> {
+    await this.audit
+      .record(row?.tenantId ?? null, {
+        actor: ANONYMOUS,
+        action: 'webhook.signature_rejected',
+        target: row ? { type: 'WebhookEndpoint', id: row.id } : null,
+        outcome: 'FAILURE',
+        detail: { source, reason },
+      })
+      // The 401 is what the sender must get; a failed audit write is only logged.
+      .catch((err: unknown) => this.logger.error({ err }, 'could not audit a rejected webhook'));
   }
 
   private secretsOf(row: WebhookEndpointEntity, now: Date): string[] {

@@ -57,6 +57,8 @@ const SLOT_KINDS: Record<string, IdKind | null> = {
   integrationId: null,
   // A person's Slack or e-mail id: each tenant maps it for itself (one analyst may serve many).
   externalId: null,
+  // auditLog's filter: any kind of object's id, matched within the caller's own log only.
+  targetId: null,
 };
 
 /** `id` arguments, by what the operation returns (or its name when it returns a scalar). */

@@ -138,7 +138,7 @@ export class SlackInteractions {
     );
     const secrets: string[] = [];
     for (const row of rows) {
-      const opened = await this.connections.open(tenantId, row);
+      const opened = await this.connections.open(tenantId, row, { purpose: 'verify a Slack signature' });
       if (opened.secrets.signingSecret) secrets.push(opened.secrets.signingSecret);
     }
     return secrets;

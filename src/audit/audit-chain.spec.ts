@@ -1,0 +1,41 @@
+import { canonicalJson, changeDigest, ChainChecker, nextRow, rowHash, withoutSecrets } from './audit-chain';
+
+describe('audit chain rules', () => {
+  it('writes canonical JSON: sorted keys at every level, no undefined members', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: undefined }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"z":1}]},"b":1}',
+    );
+    expect(canonicalJson({ x: 1, y: 2 })).toBe(canonicalJson({ y: 2, x: 1 }));
+  });
+
+  it('digests a change without holding its secrets in clear', () => {
+    const input = {
+      integrationId: 'crowdstrike-falcon',
+      secrets: { clientId: 'id-1', clientSecret: 'hunter2' },
+      nested: [{ apiKey: 'k-1', name: 'n' }],
+    };
+    const redacted = JSON.stringify(withoutSecrets(input));
+    for (const secret of ['id-1', 'hunter2', 'k-1']) expect(redacted).not.toContain(secret);
+    expect(redacted).toContain('crowdstrike-falcon');
+    // A changed secret still changes the digest.
+    expect(changeDigest(input)).not.toBe(
+      changeDigest({ ...input, secrets: { ...input.secrets, clientSecret: 'other' } }),
+    );
+    expect(changeDigest(input)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('chains rows and names the first one that no longer fits', () => {
+    const event = { actor: { id: 'a', kind: 'apiKey', name: 'A' }, action: 'x', outcome: 'SUCCESS' as const };
+    const first = nextRow(null, { id: 'r1', tenantId: null, createdAt: new Date(0) }, event);
+    const second = nextRow(first, { id: 'r2', tenantId: null, createdAt: new Date(1) }, event);
+    expect(second.prevHash).toBe(first.hash);
+    expect(rowHash(second)).toBe(second.hash);
+
+    const ok = new ChainChecker();
+    expect([first, second].map((r) => ok.check(r))).toEqual([null, null]);
+
+    const edited = new ChainChecker();
+    edited.check(first);
+    expect(edited.check({ ...second, outcome: 'FAILURE' })).toMatchObject({ seq: 2, id: 'r2' });
+  });
+});

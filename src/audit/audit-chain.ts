@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The tamper-evident part of the audit log, free of I/O: how a row is hashed, how a change is
+ * digested without keeping secrets, and how a chain is checked. The writer, the verifier and the
+ * CLI all use these, so a row written by one is checked by exactly the same rules.
+ */
+
+/** prev_hash of the first row of every chain. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export const AUDIT_OUTCOMES = ['SUCCESS', 'FAILURE'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+export interface AuditActor {
+  /** "apikey:<uuid>", "run:<uuid>", "system:<name>", "anonymous". */
+  id: string;
+  /** apiKey, user, run, system or anonymous. */
+  kind: string;
+  name: string;
+}
+
+/** What happened, before it has a place in a chain. */
+export interface AuditEvent {
+  actor: AuditActor;
+  /** e.g. `mutation.createCase`, `approval.decide`, `action.call edr.isolate_host`. */
+  action: string;
+  target?: { type: string; id: string } | null;
+  requestId?: string | null;
+  outcome: AuditOutcome;
+  /** SHA-256 of the change's canonical JSON (see changeDigest), or null when there is none. */
+  changeDigest?: string | null;
+  /** Small, non-secret facts (vendor, error code, channel). */
+  detail?: Record<string, unknown>;
+}
+
+/** A row as stored: every field that the hash covers. */
+export interface AuditRow {
+  id: string;
+  tenantId: string | null;
+  seq: number;
+  actorId: string;
+  actorKind: string;
+  actorName: string;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  requestId: string | null;
+  createdAt: Date;
+  outcome: string;
+  changeDigest: string | null;
+  detail: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+/** JSON with object keys sorted at every level and undefined members left out. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (value === undefined) return 'null';
+    if (typeof value === 'number' && !Number.isFinite(value)) return 'null';
+    if (typeof value === 'bigint') return JSON.stringify(value.toString());
+    return JSON.stringify(value);
+  }
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined && typeof v !== 'function')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** Field names whose values are credentials: kept out of the digest in clear. */
+const SECRET_KEY = /secret|password|passwd|token|credential|api_?key|private_?key|authorization/i;
+
+/**
+ * Replaces every secret value (any member of a `secrets` object, any field named like a
+ * credential) by `{ sha256 }` of it: the digest still changes when a secret does, but neither
+ * the log nor the digest's input ever holds one.
+ */
+export function withoutSecrets(value: unknown, secret = false): unknown {
+  if (value === null || value === undefined) return value;
+  if (typeof value !== 'object' || value instanceof Date) {
+    return secret ? { sha256: sha256Hex(canonicalJson(value)) } : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => withoutSecrets(v, secret));
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+      k,
+      withoutSecrets(v, secret || SECRET_KEY.test(k)),
+    ]),
+  );
+}
+
+/** SHA-256 over the canonical JSON of a change (a mutation's arguments, an action's input). */
+export function changeDigest(change: unknown): string | null {
+  if (change === undefined) return null;
+  return sha256Hex(canonicalJson(withoutSecrets(change)));
+}
+
+/** The row's hash: SHA-256 over prev_hash and the canonical JSON of everything else it holds. */
+export function rowHash(row: Omit<AuditRow, 'hash'>): string {
+  const content = canonicalJson({
+    id: row.id,
+    tenantId: row.tenantId,
+    seq: row.seq,
+    actor: { id: row.actorId, kind: row.actorKind, name: row.actorName },
+    action: row.action,
+    target: row.targetType === null ? null : { type: row.targetType, id: row.targetId },
+    requestId: row.requestId,
+    at: row.createdAt.toISOString(),
+    outcome: row.outcome,
+    changeDigest: row.changeDigest,
+    detail: row.detail,
+  });
+  return sha256Hex(`${row.prevHash}\n${content}`);
+}
+
+/** The next row of a chain whose head is `head` (null: the chain is empty). */
+export function nextRow(
+  head: { seq: number; hash: string } | null,
+  at: { id: string; tenantId: string | null; createdAt: Date },
+  event: AuditEvent,
+): AuditRow {
+  const row: Omit<AuditRow, 'hash'> = {
+    id: at.id,
+    tenantId: at.tenantId,
+    seq: (head?.seq ?? 0) + 1,
+    actorId: event.actor.id,
+    actorKind: event.actor.kind,
+    actorName: event.actor.name,
+    action: event.action,
+    targetType: event.target?.type ?? null,
+    targetId: event.target ? event.target.id : null,
+    requestId: event.requestId ?? null,
+    createdAt: at.createdAt,
+    outcome: event.outcome,
+    changeDigest: event.changeDigest ?? null,
+    detail: event.detail ?? {},
+    prevHash: head?.hash ?? GENESIS_HASH,
+  };
+  return { ...row, hash: rowHash(row) };
+}
+
+export interface ChainBreak {
+  seq: number;
+  id: string;
+  problem: string;
+}
+
+/**
+ * Checks rows of one chain, given in ascending seq order and possibly in batches: call `check`
+ * for each row; it returns the first break and ignores everything after it.
+ */
+export class ChainChecker {
+  private expectedSeq = 1;
+  private prevHash = GENESIS_HASH;
+  count = 0;
+  broken: ChainBreak | null = null;
+
+  check(row: AuditRow): ChainBreak | null {
+    if (this.broken) return this.broken;
+    this.count++;
+    const fail = (problem: string) => (this.broken = { seq: row.seq, id: row.id, problem });
+    if (row.seq !== this.expectedSeq) {
+      return fail(
+        row.seq > this.expectedSeq
+          ? `sequence ${this.expectedSeq} is missing (next row has sequence ${row.seq}): a row was deleted`
+          : `sequence ${row.seq} appears again after ${this.expectedSeq - 1}`,
+      );
+    }
+    if (row.prevHash !== this.prevHash) {
+      return fail(
+        row.seq === 1
+          ? 'prev_hash of the first row is not the genesis hash'
+          : `prev_hash does not match the hash of sequence ${row.seq - 1}: rows were removed, inserted or reordered`,
+      );
+    }
+    if (rowHash(row) !== row.hash) {
+      return fail('hash does not match the row content: the row was changed after it was written');
+    }
+    this.expectedSeq++;
+    this.prevHash = row.hash;
+    return null;
+  }
+}
