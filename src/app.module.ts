@@ -29,6 +29,7 @@ import { ApprovalsModule } from './approvals/approvals.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { HealthModule } from './health/health.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 export interface Runtime {
   config: AppConfig;
@@ -129,6 +130,7 @@ export class AppModule {
         AlertsModule,
         ApprovalsModule,
         IntegrationsModule,
+        MetricsModule.forRoot(runtime.roles.api),
         ...api,
       ],
       providers: runtime.roles.worker ? [WorkerService] : [],

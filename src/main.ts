@@ -18,6 +18,7 @@ import { webhookBodyParser } from './webhooks/webhook-body.parser';
 import { WEBHOOKS_PATH } from './webhooks/webhook-contract';
 import { nulCharacterGuard } from './common/validation/nul-characters';
 import { securityHeaders } from './common/security/security-headers';
+import { MetricsService } from './metrics/metrics.service';
 
 /** Up to 1,000 alerts per batch with their raw payloads; bigger bodies are refused before parsing. */
 const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -85,6 +86,8 @@ async function main(): Promise<void> {
     say(`[cordon] GraphQL API: http://localhost:${port}/graphql`);
   } else {
     await app.init();
+    const metricsUrl = app.get(MetricsService).listenerUrl;
+    if (metricsUrl) say(`[cordon] metrics: ${metricsUrl}`);
     say('[cordon] worker started');
   }
   if (infra.temporalUiUrl) say(`[cordon] Temporal UI: ${infra.temporalUiUrl}`);

@@ -9,6 +9,7 @@ import type { ActionActivities } from '../workflows/activity-contract';
 import type { StepFailureInfo } from '../workflows/run-input';
 import { createBuiltinActions, type BuiltinAction, type BuiltinDeps } from './builtin-actions';
 import type { DryRunFakes } from './dry-run-fakes';
+import { cordonMetrics, type CallOutcome } from '../metrics/cordon.metrics';
 
 export interface ActionDeps extends BuiltinDeps {
   connections: ConnectionsService;
@@ -28,13 +29,14 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
 
   const clientFor = (
     vendor: string,
+    integration: string,
     connection: { id: string; baseUrl: string; version: string },
   ): HttpClient => {
     const key = `${connection.id}@${connection.version}`;
     let client = clients.get(key);
     if (!client) {
       for (const k of clients.keys()) if (k.startsWith(`${connection.id}@`)) clients.delete(k);
-      client = new HttpClient({ vendor, baseUrl: connection.baseUrl });
+      client = new HttpClient({ vendor, integration, baseUrl: connection.baseUrl });
       clients.set(key, client);
     }
     return client;
@@ -68,17 +70,21 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
           const resolved = args.dryRun
             ? await dryRunTarget(deps, tenantId, args.action)
             : await deps.connections.resolve(tenantId, args.action);
-          const http = clientFor(resolved.definition.manifest.vendor, resolved.connection);
-          output = await resolved.action.run(
-            {
-              connection: resolved.connection,
-              idempotencyKey: args.idempotencyKey,
-              http,
-              signal: ctx.cancellationSignal,
-              heartbeat: (d) => ctx.heartbeat(d),
-            },
-            args.input,
-          );
+          const vendor = resolved.definition.manifest.id;
+          const http = clientFor(resolved.definition.manifest.vendor, vendor, resolved.connection);
+          const call = () =>
+            resolved.action.run(
+              {
+                connection: resolved.connection,
+                idempotencyKey: args.idempotencyKey,
+                http,
+                signal: ctx.cancellationSignal,
+                heartbeat: (d) => ctx.heartbeat(d),
+              },
+              args.input,
+            );
+          // A dry run talks to a fake: it is not a vendor call worth counting.
+          output = args.dryRun ? await call() : await measured(vendor, args.action, call);
         }
         await whileDatabaseAway(ctx, () =>
           deps.projection.recordStep(tenantId, {
@@ -117,6 +123,28 @@ async function whileDatabaseAway<T>(ctx: Context, work: () => Promise<T>): Promi
       await ctx.sleep(delayMs);
     }
   }
+}
+
+/** Times one integration call and counts it by how it ended. */
+async function measured<T>(vendor: string, action: string, call: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  let outcome: CallOutcome = 'error';
+  try {
+    const result = await call();
+    outcome = 'success';
+    return result;
+  } catch (err) {
+    outcome = callOutcome(err);
+    throw err;
+  } finally {
+    cordonMetrics.integrationCall(vendor, action, outcome, (performance.now() - started) / 1000);
+  }
+}
+
+function callOutcome(err: unknown): CallOutcome {
+  if (err instanceof VendorError) return err.retryable ? 'retryable_error' : 'error';
+  // The activity's cancellation reason is rethrown as is by the HTTP client.
+  return Context.current().cancellationSignal.aborted ? 'cancelled' : 'error';
 }
 
 /** The fake a dry run talks to, chosen like the real call would be (the tenant's binding first). */

@@ -31,6 +31,13 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the metrics settings: open scrape by default', () => {
+    const c = loadConfig({});
+    expect(c.metrics).toEqual({ token: undefined, port: 9464 });
+    expect(() => loadConfig({ CORDON_METRICS_TOKEN: 'short' })).toThrow(/CORDON_METRICS_TOKEN/);
+    expect(() => loadConfig({ CORDON_METRICS_PORT: '70000' })).toThrow(/CORDON_METRICS_PORT/);
+  });
+
   it('refuses a bootstrap key that is too short to be a secret', () => {
     expect(() => loadConfig({ CORDON_BOOTSTRAP_API_KEY: 'admin' })).toThrow(/CORDON_BOOTSTRAP_API_KEY/);
   });

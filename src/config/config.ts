@@ -45,6 +45,14 @@ export interface AppConfig {
   security: SecurityConfig;
   /** Where people reach this server: the base of links sent out (approval decision links). */
   publicUrl: string;
+  metrics: MetricsConfig;
+}
+
+export interface MetricsConfig {
+  /** CORDON_METRICS_TOKEN: when set, scrapers must send it as a bearer token; otherwise /metrics is public like /health. */
+  token: string | undefined;
+  /** CORDON_METRICS_PORT: the worker process has no HTTP server, so it serves /metrics on this port (0: any free one). */
+  port: number;
 }
 
 export interface SecurityConfig {
@@ -148,6 +156,10 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
   }
   const dataDir = path.resolve(env.CORDON_DATA_DIR || '.cordon');
   const publicUrl = env.CORDON_PUBLIC_URL || undefined;
+  const metricsToken = env.CORDON_METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) {
+    problems.push('CORDON_METRICS_TOKEN must be 16-256 printable characters without spaces');
+  }
   if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl)) {
     problems.push('CORDON_PUBLIC_URL must be an http(s) URL, e.g. https://cordon.example.com');
   }
@@ -210,6 +222,11 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
       },
     },
     publicUrl: '',
+    metrics: {
+      token: metricsToken,
+      // 9464: the port Prometheus exporters of OpenTelemetry use by convention.
+      port: intSetting(env, 'CORDON_METRICS_PORT', 9464, 0, 65535, problems),
+    },
   };
   config.publicUrl = (publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
   if (problems.length) throw new ConfigError(problems);

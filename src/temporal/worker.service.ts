@@ -22,6 +22,7 @@ import { ConnectionsService } from '../integrations/connections.service';
 import { RunsProjection } from '../runs/runs-projection.service';
 import { TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal-endpoint';
 import { workflowBundlePath } from './workflow-bundle';
+import { observeWorker, retryMetricsInterceptor } from '../metrics/worker.metrics';
 
 /**
  * Runs the Temporal worker inside the Nest process so activities get the app's services.
@@ -55,7 +56,8 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       apiKey: this.endpoint.apiKey,
     });
     const bundle = workflowBundlePath();
-    const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = fs.existsSync(bundle)
+    const prebuilt = fs.existsSync(bundle);
+    const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = prebuilt
       ? { workflowBundle: { codePath: bundle } }
       : { workflowsPath: path.resolve(__dirname, '../workflows') };
     this.worker = await Worker.create({
@@ -74,9 +76,14 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
           dryRunFakes: (this.dryRunFakes = new DryRunFakes(this.integrations)),
         }),
       },
+      interceptors: {
+        activity: [retryMetricsInterceptor],
+      },
       maxCachedWorkflows: this.config.temporal.maxCachedWorkflows,
       shutdownGraceTime: this.config.shutdownGraceMs,
     });
+    const worker = this.worker;
+    observeWorker(() => (worker.getState() === 'RUNNING' ? worker.getStatus() : undefined));
     this.running = this.worker.run().catch((err: unknown) => {
       // A worker that dies must take the process with it, or runs would silently stall.
       this.logger.fatal({ err }, 'Temporal worker stopped unexpectedly');

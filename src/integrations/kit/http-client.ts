@@ -2,6 +2,7 @@ import { CircuitBreaker, type BreakerState } from './circuit-breaker';
 import { Semaphore } from './semaphore';
 import { defaultParseError, networkCode, parseBody, parseRetryAfter } from './http-parsing';
 import { VendorError } from './vendor-error';
+import { cordonMetrics } from '../../metrics/cordon.metrics';
 
 export type { BreakerState } from './circuit-breaker';
 export { defaultParseError, parseRetryAfter } from './http-parsing';
@@ -25,6 +26,8 @@ export type QueryValue = string | number | undefined | readonly string[];
 
 export interface HttpClientOptions {
   vendor: string;
+  /** The integration's id, naming this client in metrics and traces (bounded, unlike a URL); `vendor` when absent. */
+  integration?: string;
   baseUrl: string;
   timeoutMs?: number;
   maxAttempts?: number;
@@ -78,6 +81,7 @@ type Attempt = { ok: true; res: Response; body: unknown } | { ok: false; message
 export class HttpClient {
   readonly vendor: string;
   readonly baseUrl: string;
+  private readonly integration: string;
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly initialBackoffMs: number;
@@ -93,6 +97,7 @@ export class HttpClient {
   constructor(options: HttpClientOptions) {
     this.vendor = options.vendor;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.integration = options.integration ?? options.vendor;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
     this.initialBackoffMs = options.initialBackoffMs ?? 250;
@@ -106,6 +111,7 @@ export class HttpClient {
       failureThreshold: options.breaker?.failureThreshold ?? 5,
       resetAfterMs: options.breaker?.resetAfterMs ?? 30_000,
       now: this.now,
+      onChange: (open) => cordonMetrics.circuitChanged(this.integration, open),
     });
     this.slots = new Semaphore(options.concurrency ?? 8);
   }
