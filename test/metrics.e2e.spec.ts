@@ -3,6 +3,7 @@ import { connectFake } from './support/fakes';
 import { startCordon, testDatabase, type CordonProcess } from './support/cordon-process';
 import { eventually, graphqlClient } from './support/graphql-client';
 import { scrape, valueOf, type Sample } from './support/prometheus';
+import { startHeaderNames } from './support/workflow-headers';
 
 /**
  * /metrics on the built server with real Temporal and a real database: alerts (one folded into
@@ -114,12 +115,12 @@ steps:
       })),
     );
     const started = await gql(
-      `mutation($input: RunPlaybookInput!) { runPlaybook(input: $input) { run { id } } }`,
+      `mutation($input: RunPlaybookInput!) { runPlaybook(input: $input) { run { id workflowId } } }`,
       { input: { playbookId: PLAYBOOK, caseId, inputs: { hostname: 'WS-METRICS-01' } } },
       ADMIN_KEY,
     );
     expect(started.errors).toBeUndefined();
-    const runId: string = started.data.runPlaybook.run.id;
+    const { id: runId, workflowId } = started.data.runPlaybook.run as { id: string; workflowId: string };
     const approvalId = await eventually(async () => {
       const res = await gql(
         `query($filter: ApprovalFilter) { approvals(filter: $filter) { edges { node { id status } } } }`,
@@ -141,6 +142,12 @@ steps:
     }, 'the run to end');
     expect(run).toBe('SUCCEEDED');
     expect(falcon.effects.filter((e) => e.target === device.device_id)).toHaveLength(1);
+
+    // No OTEL_* variables here, so no tracing: vendors get no trace context, runs start without one,
+    // and the worker's stub sink means nothing complains about a missing exporter.
+    expect(falcon.calls.filter((c) => 'traceparent' in c.headers)).toEqual([]);
+    expect(await startHeaderNames(cordon.temporalAddress(), workflowId)).not.toContain('_tracer-data');
+    expect(cordon.output()).not.toMatch(/unregistered external sink/i);
 
     const { text, samples: after } = await scrape(metricsUrl);
     const delta = (name: string, labels: Record<string, string>) =>

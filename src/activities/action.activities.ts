@@ -10,6 +10,7 @@ import type { StepFailureInfo } from '../workflows/run-input';
 import { createBuiltinActions, type BuiltinAction, type BuiltinDeps } from './builtin-actions';
 import type { DryRunFakes } from './dry-run-fakes';
 import { cordonMetrics, type CallOutcome } from '../metrics/cordon.metrics';
+import { inAction } from '../tracing/vendor-call';
 
 export interface ActionDeps extends BuiltinDeps {
   connections: ConnectionsService;
@@ -73,15 +74,17 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
           const vendor = resolved.definition.manifest.id;
           const http = clientFor(resolved.definition.manifest.vendor, vendor, resolved.connection);
           const call = () =>
-            resolved.action.run(
-              {
-                connection: resolved.connection,
-                idempotencyKey: args.idempotencyKey,
-                http,
-                signal: ctx.cancellationSignal,
-                heartbeat: (d) => ctx.heartbeat(d),
-              },
-              args.input,
+            inAction(vendor, args.action, () =>
+              resolved.action.run(
+                {
+                  connection: resolved.connection,
+                  idempotencyKey: args.idempotencyKey,
+                  http,
+                  signal: ctx.cancellationSignal,
+                  heartbeat: (d) => ctx.heartbeat(d),
+                },
+                args.input,
+              ),
             );
           // A dry run talks to a fake: it is not a vendor call worth counting.
           output = args.dryRun ? await call() : await measured(vendor, args.action, call);

@@ -46,6 +46,8 @@ export interface AppConfig {
   /** Where people reach this server: the base of links sent out (approval decision links). */
   publicUrl: string;
   metrics: MetricsConfig;
+  /** OTLP/HTTP traces URL (…/v1/traces); unset: no tracing at all. */
+  tracesUrl: string | undefined;
 }
 
 export interface MetricsConfig {
@@ -227,10 +229,28 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
       // 9464: the port Prometheus exporters of OpenTelemetry use by convention.
       port: intSetting(env, 'CORDON_METRICS_PORT', 9464, 0, 65535, problems),
     },
+    tracesUrl: tracesUrl(env, problems),
   };
   config.publicUrl = (publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * The standard OpenTelemetry variables: the traces endpoint as given, or the base endpoint with
+ * the signal's path appended (as the OTLP exporters define it).
+ */
+function tracesUrl(env: Env, problems: string[]): string | undefined {
+  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || undefined;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined;
+  const name = traces ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  const raw = traces ?? base;
+  if (raw === undefined) return undefined;
+  if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(raw)) {
+    problems.push(`${name} must be an http(s) URL (OTLP over HTTP), e.g. http://collector:4318`);
+    return undefined;
+  }
+  return traces ?? `${raw.replace(/\/+$/, '')}/v1/traces`;
 }
 
 /** Nest injection token for AppConfig. */

@@ -2,11 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowBundlePath } from './workflow-bundle';
+import { WORKFLOW_TRACING_MODULE } from '../tracing/temporal-tracing';
 
 /** Build step: bundles src/workflows once so workers start without running webpack. */
 async function main(): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.resolve(__dirname, '../workflows'),
+    // Always bundled: it stays inert for runs started without a trace context.
+    workflowInterceptorModules: [WORKFLOW_TRACING_MODULE],
     logger: {
       log: () => undefined,
       trace: () => undefined,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES, TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal-endpoint';
+import { clientTracingInterceptors } from '../tracing/temporal-tracing';
 
 /** The API side's Temporal client: starts runs, sends approval updates, answers readiness. */
 @Injectable()
@@ -19,7 +20,11 @@ export class TemporalClientService implements OnModuleInit, OnApplicationShutdow
       tls: this.endpoint.tls ? {} : undefined,
       apiKey: this.endpoint.apiKey,
     });
-    this._client = new Client({ connection: this.connection, namespace: this.endpoint.namespace });
+    this._client = new Client({
+      connection: this.connection,
+      namespace: this.endpoint.namespace,
+      interceptors: { workflow: clientTracingInterceptors() },
+    });
     try {
       const res = await this.connection.operatorService.listSearchAttributes({
         namespace: this.endpoint.namespace,

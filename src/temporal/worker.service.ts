@@ -23,6 +23,11 @@ import { RunsProjection } from '../runs/runs-projection.service';
 import { TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal-endpoint';
 import { workflowBundlePath } from './workflow-bundle';
 import { observeWorker, retryMetricsInterceptor } from '../metrics/worker.metrics';
+import {
+  activityTracingInterceptors,
+  WORKFLOW_TRACING_MODULE,
+  workflowTracingSinks,
+} from '../tracing/temporal-tracing';
 
 /**
  * Runs the Temporal worker inside the Nest process so activities get the app's services.
@@ -56,6 +61,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       apiKey: this.endpoint.apiKey,
     });
     const bundle = workflowBundlePath();
+    // A prebuilt bundle already holds the workflow interceptor module; a path is bundled here with it.
     const prebuilt = fs.existsSync(bundle);
     const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = prebuilt
       ? { workflowBundle: { codePath: bundle } }
@@ -77,8 +83,10 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
         }),
       },
       interceptors: {
-        activity: [retryMetricsInterceptor],
+        activity: [retryMetricsInterceptor, ...activityTracingInterceptors()],
+        ...(prebuilt ? {} : { workflowModules: [WORKFLOW_TRACING_MODULE] }),
       },
+      sinks: workflowTracingSinks(),
       maxCachedWorkflows: this.config.temporal.maxCachedWorkflows,
       shutdownGraceTime: this.config.shutdownGraceMs,
     });

@@ -3,6 +3,7 @@ import { Semaphore } from './semaphore';
 import { defaultParseError, networkCode, parseBody, parseRetryAfter } from './http-parsing';
 import { VendorError } from './vendor-error';
 import { cordonMetrics } from '../../metrics/cordon.metrics';
+import { vendorCall } from '../../tracing/vendor-call';
 
 export type { BreakerState } from './circuit-breaker';
 export { defaultParseError, parseRetryAfter } from './http-parsing';
@@ -214,14 +215,17 @@ export class HttpClient {
     try {
       // Redirects are not followed: a vendor URL that passed the outbound policy must not hand the
       // request (and its credentials) on to an address the policy refuses.
-      const res = await fetch(this.url(req.path, req.query), {
-        method,
-        headers,
-        body,
-        signal,
-        redirect: 'manual',
+      const answer = await vendorCall(this.integration, method, headers, async () => {
+        const res = await fetch(this.url(req.path, req.query), {
+          method,
+          headers,
+          body,
+          signal,
+          redirect: 'manual',
+        });
+        return { res, parsed: parseBody(await res.text(), res.headers) };
       });
-      return { ok: true, res, body: parseBody(await res.text(), res.headers) };
+      return { ok: true, res: answer.res, body: answer.parsed };
     } catch (err) {
       if (req.signal?.aborted) throw req.signal.reason;
       if (timeout.aborted) return { ok: false, message: `${label} timed out after ${this.timeoutMs} ms` };
