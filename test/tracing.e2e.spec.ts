@@ -86,7 +86,7 @@ steps:
     const traceId = traceparent!.split('-')[1];
 
     const trace = await eventually(
-      () => {
+      async () => {
         const spans = collector.spans().filter((s) => s.traceId === traceId);
         const wanted = [
           (s: CollectedSpan) => s.kind === KIND.server && s.name === 'POST /graphql',
@@ -111,12 +111,9 @@ steps:
     const byId = new Map(trace.map((s) => [s.spanId, s]));
     const ancestors = (s: CollectedSpan): string[] => {
       const names: string[] = [];
-      for (
-        let p = s.parentSpanId && byId.get(s.parentSpanId);
-        p;
-        p = p.parentSpanId && byId.get(p.parentSpanId)
-      )
-        names.push(p.name);
+      const parentOf = (span: CollectedSpan) =>
+        span.parentSpanId === undefined ? undefined : byId.get(span.parentSpanId);
+      for (let p = parentOf(s); p; p = parentOf(p)) names.push(p.name);
       return names;
     };
     const vendorCalls = trace.filter(
