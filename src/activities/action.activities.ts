@@ -36,7 +36,11 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
     const key = `${connection.id}@${connection.version}`;
     let client = clients.get(key);
     if (!client) {
-      for (const k of clients.keys()) if (k.startsWith(`${connection.id}@`)) clients.delete(k);
+      for (const [k, old] of clients)
+        if (k.startsWith(`${connection.id}@`)) {
+          old.retire();
+          clients.delete(k);
+        }
       client = new HttpClient({ vendor, integration, baseUrl: connection.baseUrl });
       clients.set(key, client);
     }

@@ -25,7 +25,7 @@ describe('circuit breaker metrics', () => {
     return json?.values.find((v) => v.labels.vendor === 'breaker-test')?.value;
   };
 
-  it('counts an opening and shows the circuit open until a probe succeeds', async () => {
+  it('counts openings; a circuit is open until a probe succeeds or its client is retired', async () => {
     let clock = 1_000_000;
     const client = new HttpClient({
       vendor: 'Breaker Test',
@@ -51,5 +51,14 @@ describe('circuit breaker metrics', () => {
     expect(client.breakerState()).toBe('closed');
     expect(await metric('cordon_integration_circuits_open')).toBe(0);
     expect(await metric('cordon_integration_circuit_openings_total')).toBe(1);
+
+    // Opened again, then replaced (its connection changed): no longer counted as open.
+    status = 503;
+    await expect(call()).rejects.toBeInstanceOf(VendorError);
+    await expect(call()).rejects.toBeInstanceOf(VendorError);
+    expect(await metric('cordon_integration_circuits_open')).toBe(1);
+    client.retire();
+    expect(await metric('cordon_integration_circuits_open')).toBe(0);
+    expect(await metric('cordon_integration_circuit_openings_total')).toBe(2);
   });
 });

@@ -122,6 +122,14 @@ export class HttpClient {
   }
 
   /**
+   * For an owner replacing this client (its connection changed): an open circuit of a client no
+   * longer used stops counting in the open-circuits gauge.
+   */
+  retire(): void {
+    this.breaker.success();
+  }
+
+  /**
    * Waits through this client's (injectable) sleep: for adapters that retry outside HTTP (SMTP) or
    * through a sibling client, so tests and the conformance harness see the wait instead of sitting it out.
    */
