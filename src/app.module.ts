@@ -32,6 +32,7 @@ import { HealthModule } from './health/health.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { CodecModule } from './temporal/codec/codec.module';
 import { AuditModule } from './audit/audit.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 export interface Runtime {
   config: AppConfig;
@@ -135,6 +136,7 @@ export class AppModule {
         AlertsModule,
         ApprovalsModule,
         IntegrationsModule,
+        MetricsModule.forRoot(runtime.roles.api),
         ...api,
       ],
       providers: runtime.roles.worker ? [WorkerService] : [],

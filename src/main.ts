@@ -18,6 +18,9 @@ import { webhookBodyParser } from './webhooks/webhook-body.parser';
 import { WEBHOOKS_PATH } from './webhooks/webhook-contract';
 import { nulCharacterGuard } from './common/validation/nul-characters';
 import { securityHeaders } from './common/security/security-headers';
+import { MetricsService } from './metrics/metrics.service';
+import { startTracing } from './tracing/tracing';
+import { httpServerSpans } from './tracing/http-server-span';
 
 /** Up to 1,000 alerts per batch with their raw payloads; bigger bodies are refused before parsing. */
 const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -39,6 +42,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const roles = { api: config.mode !== 'worker', worker: config.mode !== 'api' };
+  // Before anything creates a Temporal client or worker: they add interceptors only when tracing is on.
+  const tracing = startTracing(config.tracesUrl);
   if (roles.worker) installTemporalLogging(config);
   const infra: Infrastructure = await startInfrastructure(config, (m) => say(`[cordon] ${m}`));
   const runtime: Runtime = {
@@ -69,6 +74,8 @@ async function main(): Promise<void> {
   if ('listen' in app) {
     const http = app as NestExpressApplication;
     http.disable('x-powered-by');
+    // First, so the request's span covers everything after it (body parsing included).
+    if (tracing) http.use(httpServerSpans());
     if (config.security.trustProxy !== undefined) http.set('trust proxy', config.security.trustProxy);
     http.use(securityHeaders());
     // Webhooks are verified over their exact bytes: a raw parser (2 MB) takes them before JSON does.
@@ -85,6 +92,8 @@ async function main(): Promise<void> {
     say(`[cordon] GraphQL API: http://localhost:${port}/graphql`);
   } else {
     await app.init();
+    const metricsUrl = app.get(MetricsService).listenerUrl;
+    if (metricsUrl) say(`[cordon] metrics: ${metricsUrl}`);
     say('[cordon] worker started');
   }
   if (infra.temporalUiUrl) say(`[cordon] Temporal UI: ${infra.temporalUiUrl}`);
@@ -100,6 +109,8 @@ async function main(): Promise<void> {
     stopping = true;
     say(`[cordon] ${signal}: shutting down (in-flight activities may finish)`);
     await app.close();
+    // Spans still batched (the shutdown's own included) go out before the process does.
+    await tracing?.shutdown().catch(() => undefined);
     await infra.stop();
     process.exit(process.exitCode ?? 0);
   };

@@ -1,7 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startTemporalDevServer, type TemporalDevServer } from '../src/temporal/dev-server';
-import { startCordon, temporalCli, testDatabase, type CordonProcess } from './support/cordon-process';
+import type { CordonProcess } from './support/cordon-process';
+import { startSplitCordon, type SplitCordon } from './support/split-mode';
 import { graphqlClient } from './support/graphql-client';
 
 /**
@@ -14,38 +14,20 @@ const ADMIN_KEY = 'cdn_split_admin_key_0123456789abcdef';
 const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
 
 onPostgres('subscriptions across processes', () => {
-  let temporal: TemporalDevServer;
-  let db: Awaited<ReturnType<typeof testDatabase>>;
+  let split: SplitCordon;
   let api: CordonProcess;
-  let worker: CordonProcess;
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    temporal = await startTemporalDevServer({
-      cliPath: await temporalCli(),
-      dbFile: null,
-      port: 0,
-      uiPort: null,
-      namespace: 'default',
-      log: () => undefined,
-    });
-    db = await testDatabase();
-    const env = {
+    split = await startSplitCordon({
       CORDON_BOOTSTRAP_API_KEY: ADMIN_KEY,
-      DATABASE_URL: db.url,
-      TEMPORAL_ADDRESS: temporal.address,
-      CORDON_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
-    };
-    api = await startCordon({ mode: 'api', env });
-    worker = await startCordon({ mode: 'worker', env });
+    });
+    ({ api } = split);
   });
 
   afterAll(async () => {
     for (const c of clients) void c.dispose();
-    await api?.stop();
-    await worker?.stop();
-    await temporal?.stop();
-    await db?.drop();
+    await split?.stop();
   });
 
   it("delivers a run's progress recorded by the worker process to the API's subscribers", async () => {

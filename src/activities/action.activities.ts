@@ -13,6 +13,8 @@ import type { StepFailureInfo } from '../workflows/run-input';
 import { createBuiltinActions, type BuiltinAction, type BuiltinDeps } from './builtin-actions';
 import type { DryRunFakes } from './dry-run-fakes';
 import { heartbeatInterval, whileHeartbeating } from './heartbeating';
+import { cordonMetrics, type CallOutcome } from '../metrics/cordon.metrics';
+import { inAction } from '../tracing/vendor-call';
 
 export interface ActionDeps extends BuiltinDeps {
   connections: ConnectionsService;
@@ -33,13 +35,18 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
 
   const clientFor = (
     vendor: string,
+    integration: string,
     connection: { id: string; baseUrl: string; version: string },
   ): HttpClient => {
     const key = `${connection.id}@${connection.version}`;
     let client = clients.get(key);
     if (!client) {
-      for (const k of clients.keys()) if (k.startsWith(`${connection.id}@`)) clients.delete(k);
-      client = new HttpClient({ vendor, baseUrl: connection.baseUrl });
+      for (const [k, old] of clients)
+        if (k.startsWith(`${connection.id}@`)) {
+          old.retire();
+          clients.delete(k);
+        }
+      client = new HttpClient({ vendor, integration, baseUrl: connection.baseUrl });
       clients.set(key, client);
     }
     return client;
@@ -106,17 +113,23 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
                   purpose: `action ${args.action}`,
                 });
             if (!args.dryRun) called = resolved;
-            const http = clientFor(resolved.definition.manifest.vendor, resolved.connection);
-            return resolved.action.run(
-              {
-                connection: resolved.connection,
-                idempotencyKey: args.idempotencyKey,
-                http,
-                signal: ctx.cancellationSignal,
-                heartbeat,
-              },
-              args.input,
-            );
+            const vendor = resolved.definition.manifest.id;
+            const http = clientFor(resolved.definition.manifest.vendor, vendor, resolved.connection);
+            const call = () =>
+              inAction(vendor, args.action, () =>
+                resolved.action.run(
+                  {
+                    connection: resolved.connection,
+                    idempotencyKey: args.idempotencyKey,
+                    http,
+                    signal: ctx.cancellationSignal,
+                    heartbeat,
+                  },
+                  args.input,
+                ),
+              );
+            // A dry run talks to a fake: it is not a vendor call worth counting.
+            return args.dryRun ? call() : measured(vendor, args.action, call);
           },
         );
         await audited('SUCCESS');
@@ -183,6 +196,28 @@ function actionTarget(input: Record<string, unknown>, connectionId: string): { t
     if (typeof value === 'string' || typeof value === 'number') return { type: field, id: String(value) };
   }
   return { type: 'Connection', id: connectionId };
+}
+
+/** Times one integration call and counts it by how it ended. */
+async function measured<T>(vendor: string, action: string, call: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  let outcome: CallOutcome = 'error';
+  try {
+    const result = await call();
+    outcome = 'success';
+    return result;
+  } catch (err) {
+    outcome = callOutcome(err);
+    throw err;
+  } finally {
+    cordonMetrics.integrationCall(vendor, action, outcome, (performance.now() - started) / 1000);
+  }
+}
+
+function callOutcome(err: unknown): CallOutcome {
+  if (err instanceof VendorError) return err.retryable ? 'retryable_error' : 'error';
+  // The activity's cancellation reason is rethrown as is by the HTTP client.
+  return Context.current().cancellationSignal.aborted ? 'cancelled' : 'error';
 }
 
 /** The fake a dry run talks to, chosen like the real call would be (the tenant's binding first). */

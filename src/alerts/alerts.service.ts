@@ -29,6 +29,7 @@ import {
   lockFingerprints,
 } from './ingest/alert-batch-writer';
 import { isUuid } from '../common/ids';
+import { cordonMetrics } from '../metrics/cordon.metrics';
 
 @Injectable()
 export class AlertsService {
@@ -47,9 +48,8 @@ export class AlertsService {
    */
   async ingest(principal: Principal, inputs: AlertInput[]): Promise<IngestAlertsPayload> {
     const tenantId = principal.tenantId;
-    const { alertIds, created, createdIds, caseIds, openedCaseIds, runIds } = await this.db.run(
-      tenantId,
-      async (em) => {
+    const { alertIds, created, createdIds, createdInputs, caseIds, openedCaseIds, runIds } =
+      await this.db.run(tenantId, async (em) => {
         const { correlation, dedup } = await tenantSettings(em, tenantId);
         const items = prepare(inputs, dedup, new Date());
         const fingerprints = items.map((i) => i.fingerprint);
@@ -88,12 +88,13 @@ export class AlertsService {
           alertIds: plan.alertIds,
           created: plan.created.length,
           createdIds: plan.created.map((a) => a.id),
+          createdInputs: new Set(plan.created.map((a) => a.input)),
           caseIds: [...new Set(caseOf.values())],
           openedCaseIds: opened,
           runIds: queued,
         };
-      },
-    );
+      });
+    cordonMetrics.alertsIngested(inputs, createdInputs);
     this.dispatcher.dispatchInBackground(tenantId, runIds);
     const alerts = await this.byIds(tenantId, alertIds);
     this.announce(tenantId, alerts, new Set(createdIds), caseIds, new Set(openedCaseIds));

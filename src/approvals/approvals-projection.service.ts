@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
+import { returning } from '../database/sql';
+import { cordonMetrics } from '../metrics/cordon.metrics';
 import { EventBus } from '../events/event-bus';
 import type { RunActivities } from '../workflows/activity-contract';
 import { APPROVAL_AUDIT, type ApprovalAuditSink } from './approval-audit';
@@ -123,7 +125,7 @@ export class ApprovalsProjection {
 
   async recordDecision(args: Args<'recordApprovalDecision'>): Promise<void> {
     const { decision, result, tenantId } = args;
-    await this.db.run(tenantId, async (em) => {
+    const closed = await this.db.run(tenantId, async (em) => {
       const inserted = await em.query<{ id: string }[]>(
         `INSERT INTO approval_decisions (tenant_id, approval_id, actor_id, actor_name, decision, comment, channel)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -167,26 +169,28 @@ export class ApprovalsProjection {
           outcome: result.status,
         });
       }
-      if (result.status !== 'PENDING')
-        await closeRow(em, tenantId, decision.approvalId, result.status, {
-          reason: 'decided',
-          actor: decision.actor.id,
-        });
+      if (result.status === 'PENDING') return undefined;
+      return closeRow(em, tenantId, decision.approvalId, result.status, {
+        reason: 'decided',
+        actor: decision.actor.id,
+      });
     });
+    observeClosed(closed);
   }
 
   async close(args: Args<'closeApproval'>): Promise<void> {
-    await this.db.run(args.tenantId, async (em) => {
+    const closed = await this.db.run(args.tenantId, async (em) => {
       if (args.decision)
         await em.query(
           `UPDATE approvals SET timed_out_decision = $3 WHERE tenant_id = $1 AND id = $2 AND status = 'PENDING'`,
           [args.tenantId, args.approvalId, args.decision],
         );
-      await closeRow(em, args.tenantId, args.approvalId, args.status, {
+      return closeRow(em, args.tenantId, args.approvalId, args.status, {
         reason: args.status === 'EXPIRED' ? 'timeout' : args.status === 'CANCELLED' ? 'cancelled' : 'decided',
         ...(args.decision ? { decision: args.decision } : {}),
       });
     });
+    observeClosed(closed);
   }
 
   /** Tells the level's channels; each channel's result becomes part of the approval's timeline. */
@@ -228,20 +232,35 @@ export class ApprovalsProjection {
   }
 }
 
-/** Ends a pending approval (once) and lets its run be seen as running again. */
+interface ClosedApproval {
+  status: string;
+  waitedSeconds: number;
+}
+
+/** The approval wait is observed after the transaction that closed the approval committed. */
+function observeClosed(closed: ClosedApproval | undefined): void {
+  if (closed) cordonMetrics.approvalClosed(closed.status, closed.waitedSeconds);
+}
+
+/**
+ * Ends a pending approval (once) and lets its run be seen as running again. Returns how it ended
+ * and how long it waited when this call ended it, for the caller to count after commit.
+ */
 async function closeRow(
   em: EntityManager,
   tenantId: string,
   approvalId: string,
   status: string,
   data: Record<string, unknown>,
-): Promise<void> {
-  const closed = await em.query<{ run_id: string }[]>(
+): Promise<ClosedApproval | undefined> {
+  const closed = await returning<{ run_id: string; waited: number }>(
+    em,
     `UPDATE approvals SET status = $3, decided_at = COALESCE(decided_at, now())
-      WHERE tenant_id = $1 AND id = $2 AND status = 'PENDING' RETURNING run_id`,
+      WHERE tenant_id = $1 AND id = $2 AND status = 'PENDING'
+      RETURNING run_id, EXTRACT(EPOCH FROM decided_at - created_at)::float8 AS waited`,
     [tenantId, approvalId, status],
   );
-  if (!closed.length) return;
+  if (!closed.length) return undefined;
   await em.query(
     `UPDATE playbook_runs SET status = 'RUNNING', updated_at = now()
       WHERE tenant_id = $1 AND id = $2 AND status = 'WAITING'`,
@@ -255,6 +274,7 @@ async function closeRow(
     key: 'closed',
     data: { status, ...data },
   });
+  return { status, waitedSeconds: closed[0].waited };
 }
 
 /** The case as the decider should see it: what it is, how bad, and what it is about. */

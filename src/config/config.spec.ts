@@ -45,6 +45,27 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the metrics and tracing settings: open scrape, no tracing by default', () => {
+    const c = loadConfig({});
+    expect(c.metrics).toEqual({ token: undefined, port: 9464 });
+    expect(c.tracesUrl).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracesUrl).toBe(
+      'http://collector:4318/v1/traces',
+    );
+    // The signal's own variable wins and is taken as given.
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4318/traces',
+      }).tracesUrl,
+    ).toBe('http://b:4318/traces');
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/,
+    );
+    expect(() => loadConfig({ CORDON_METRICS_TOKEN: 'short' })).toThrow(/CORDON_METRICS_TOKEN/);
+    expect(() => loadConfig({ CORDON_METRICS_PORT: '70000' })).toThrow(/CORDON_METRICS_PORT/);
+  });
+
   it('refuses a bootstrap key that is too short to be a secret', () => {
     expect(() => loadConfig({ CORDON_BOOTSTRAP_API_KEY: 'admin' })).toThrow(/CORDON_BOOTSTRAP_API_KEY/);
   });

@@ -63,6 +63,16 @@ export interface AppConfig {
    * the key, and production has a provider: elsewhere it is refused.
    */
   localTokens: boolean;
+  metrics: MetricsConfig;
+  /** OTLP/HTTP traces URL (…/v1/traces); unset: no tracing at all. */
+  tracesUrl: string | undefined;
+}
+
+export interface MetricsConfig {
+  /** CORDON_METRICS_TOKEN: when set, scrapers must send it as a bearer token; otherwise /metrics is public like /health. */
+  token: string | undefined;
+  /** CORDON_METRICS_PORT: the worker process has no HTTP server, so it serves /metrics on this port (0: any free one). */
+  port: number;
 }
 
 export interface OidcConfig {
@@ -220,6 +230,10 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
     );
   const dataDir = path.resolve(env.CORDON_DATA_DIR || '.cordon');
   const publicUrl = env.CORDON_PUBLIC_URL || undefined;
+  const metricsToken = env.CORDON_METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) {
+    problems.push('CORDON_METRICS_TOKEN must be 16-256 printable characters without spaces');
+  }
   if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl)) {
     problems.push('CORDON_PUBLIC_URL must be an http(s) URL, e.g. https://cordon.example.com');
   }
@@ -293,6 +307,12 @@ export function loadConfig(env: Env = process.env, modeArg?: string): AppConfig 
     publicUrl: '',
     oidc,
     localTokens,
+    metrics: {
+      token: metricsToken,
+      // 9464: the port Prometheus exporters of OpenTelemetry use by convention.
+      port: intSetting(env, 'CORDON_METRICS_PORT', 9464, 0, 65535, problems),
+    },
+    tracesUrl: tracesUrl(env, problems),
   };
   config.publicUrl = (publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
   if (problems.length) throw new ConfigError(problems);
@@ -354,6 +374,23 @@ function isHttpUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The standard OpenTelemetry variables: the traces endpoint as given, or the base endpoint with
+ * the signal's path appended (as the OTLP exporters define it).
+ */
+function tracesUrl(env: Env, problems: string[]): string | undefined {
+  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || undefined;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined;
+  const name = traces ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  const raw = traces ?? base;
+  if (raw === undefined) return undefined;
+  if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(raw)) {
+    problems.push(`${name} must be an http(s) URL (OTLP over HTTP), e.g. http://collector:4318`);
+    return undefined;
+  }
+  return traces ?? `${raw.replace(/\/+$/, '')}/v1/traces`;
 }
 
 /** Nest injection token for AppConfig. */

@@ -2,8 +2,16 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
 import { EventBus } from '../events/event-bus';
+import { returning } from '../database/sql';
+import { cordonMetrics, type RunStatusLabel } from '../metrics/cordon.metrics';
 import type { StepFailureInfo } from '../workflows/run-input';
 import type { StepStatus } from './run-status';
+
+const RUN_STATUS_LABEL = {
+  SUCCEEDED: 'succeeded',
+  FAILED: 'failed',
+  CANCELLED: 'cancelled',
+} as const satisfies Record<string, RunStatusLabel>;
 
 /**
  * Writes the workflow's progress into PostgreSQL for the API. Called only from activities;
@@ -22,13 +30,17 @@ export class RunsProjection {
   }
 
   async markStarted(tenantId: string, runId: string, temporalRunId: string): Promise<void> {
-    await this.db.run(tenantId, (em) =>
-      em.query(
+    // `started_at = now()` only in the transaction that set it: a retried activity counts nothing twice.
+    const [row] = await this.db.run(tenantId, (em) =>
+      returning<{ playbook_id: string; first: boolean }>(
+        em,
         `UPDATE playbook_runs SET status = 'RUNNING', temporal_run_id = $3, started_at = COALESCE(started_at, now()), updated_at = now()
-         WHERE tenant_id = $1 AND id = $2 AND status IN ('QUEUED', 'RUNNING')`,
+         WHERE tenant_id = $1 AND id = $2 AND status IN ('QUEUED', 'RUNNING')
+         RETURNING playbook_id, started_at = now() AS first`,
         [tenantId, runId, temporalRunId],
       ),
     );
+    if (row?.first) cordonMetrics.playbookRun(row.playbook_id, 'started');
     this.changed(tenantId, runId);
   }
 
@@ -38,13 +50,16 @@ export class RunsProjection {
     status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED',
     error: (StepFailureInfo & { stepId?: string }) | undefined,
   ): Promise<void> {
-    await this.db.run(tenantId, (em) =>
-      em.query(
+    const [row] = await this.db.run(tenantId, (em) =>
+      returning<{ playbook_id: string; first: boolean }>(
+        em,
         `UPDATE playbook_runs SET status = $3, error = $4, finished_at = COALESCE(finished_at, now()), updated_at = now()
-         WHERE tenant_id = $1 AND id = $2`,
+         WHERE tenant_id = $1 AND id = $2
+         RETURNING playbook_id, finished_at = now() AS first`,
         [tenantId, runId, status, error ? JSON.stringify(error) : null],
       ),
     );
+    if (row?.first) cordonMetrics.playbookRun(row.playbook_id, RUN_STATUS_LABEL[status]);
     this.changed(tenantId, runId);
   }
 
@@ -131,7 +146,7 @@ export class RunsProjection {
     },
   ): Promise<void> {
     const terminal = args.status === 'SUCCEEDED' || args.status === 'FAILED' || args.status === 'SKIPPED';
-    await this.db.run(tenantId, async (em) => {
+    const [ended] = await this.db.run(tenantId, async (em) => {
       if (terminal && args.status !== 'SKIPPED') {
         await this.caseEvent(em, tenantId, args.runId, 'PLAYBOOK_STEP', `step:${args.runId}:${args.stepId}`, {
           runId: args.runId,
@@ -141,7 +156,9 @@ export class RunsProjection {
           error: args.error ?? null,
         });
       }
-      await em.query(
+      // The step's duration is observed once: by the write that set finished_at (it equals now() only there).
+      return returning<{ just_finished: boolean; seconds: number | null }>(
+        em,
         `INSERT INTO step_runs (tenant_id, run_id, step_id, kind, action, status, attempts, input, output, error, started_at, finished_at)
          VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, CASE WHEN $6 = 'SKIPPED' THEN NULL ELSE now() END, CASE WHEN $10 THEN now() END)
          ON CONFLICT (run_id, step_id) DO UPDATE
@@ -150,7 +167,9 @@ export class RunsProjection {
                output = COALESCE(EXCLUDED.output, step_runs.output),
                error = COALESCE(EXCLUDED.error, step_runs.error),
                finished_at = COALESCE(step_runs.finished_at, EXCLUDED.finished_at),
-               updated_at = now()`,
+               updated_at = now()
+         RETURNING finished_at = now() AS just_finished,
+                   EXTRACT(EPOCH FROM finished_at - started_at)::float8 AS seconds`,
         [
           tenantId,
           args.runId,
@@ -165,6 +184,8 @@ export class RunsProjection {
         ],
       );
     });
+    if (ended?.just_finished && ended.seconds !== null && args.status !== 'SKIPPED')
+      cordonMetrics.stepFinished(args.kind, args.status, ended.seconds);
     this.changed(tenantId, args.runId);
   }
 }

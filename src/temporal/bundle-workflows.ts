@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowBundlePath } from './workflow-bundle';
 import { FAILURE_CONVERTER_PATH } from './codec/data-converter';
+import { WORKFLOW_TRACING_MODULE } from '../tracing/temporal-tracing';
 
 /** Build step: bundles src/workflows once so workers start without running webpack. */
 async function main(): Promise<void> {
@@ -10,6 +11,8 @@ async function main(): Promise<void> {
     workflowsPath: path.resolve(__dirname, '../workflows'),
     // Failures raised in workflow code are converted inside the sandbox: same converter as the worker's.
     failureConverterPath: FAILURE_CONVERTER_PATH,
+    // Always bundled: it stays inert for runs started without a trace context.
+    workflowInterceptorModules: [WORKFLOW_TRACING_MODULE],
     logger: {
       log: () => undefined,
       trace: () => undefined,

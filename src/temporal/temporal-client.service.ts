@@ -4,6 +4,7 @@ import type { EncryptionCodec } from './codec/payload-codec';
 import { PAYLOAD_CODEC } from './codec/payload-codec.provider';
 import { cordonDataConverter } from './codec/data-converter';
 import { SEARCH_ATTRIBUTES, TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal-endpoint';
+import { clientTracingInterceptors } from '../tracing/temporal-tracing';
 
 /** The API side's Temporal client: starts runs, sends approval updates, answers readiness. */
 @Injectable()
@@ -30,6 +31,7 @@ export class TemporalClientService implements OnModuleInit, OnApplicationShutdow
       namespace: this.endpoint.namespace,
       // Inputs, signals and updates are sealed before they leave the process (issue 7).
       dataConverter: cordonDataConverter(this.codec),
+      interceptors: { workflow: clientTracingInterceptors() },
     });
     try {
       const res = await this.connection.operatorService.listSearchAttributes({

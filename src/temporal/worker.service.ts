@@ -26,6 +26,12 @@ import type { EncryptionCodec } from './codec/payload-codec';
 import { PAYLOAD_CODEC } from './codec/payload-codec.provider';
 import { cordonDataConverter } from './codec/data-converter';
 import { workflowBundlePath } from './workflow-bundle';
+import { observeWorker, retryMetricsInterceptor } from '../metrics/worker.metrics';
+import {
+  activityTracingInterceptors,
+  WORKFLOW_TRACING_MODULE,
+  workflowTracingSinks,
+} from '../tracing/temporal-tracing';
 
 /**
  * Runs the Temporal worker inside the Nest process so activities get the app's services.
@@ -61,7 +67,9 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       apiKey: this.endpoint.apiKey,
     });
     const bundle = workflowBundlePath();
-    const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = fs.existsSync(bundle)
+    // A prebuilt bundle already holds the workflow interceptor module; a path is bundled here with it.
+    const prebuilt = fs.existsSync(bundle);
+    const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = prebuilt
       ? { workflowBundle: { codePath: bundle } }
       : { workflowsPath: path.resolve(__dirname, '../workflows') };
     this.worker = await Worker.create({
@@ -83,9 +91,16 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
           audit: this.audit,
         }),
       },
+      interceptors: {
+        activity: [retryMetricsInterceptor, ...activityTracingInterceptors()],
+        ...(prebuilt ? {} : { workflowModules: [WORKFLOW_TRACING_MODULE] }),
+      },
+      sinks: workflowTracingSinks(),
       maxCachedWorkflows: this.config.temporal.maxCachedWorkflows,
       shutdownGraceTime: this.config.shutdownGraceMs,
     });
+    const worker = this.worker;
+    observeWorker(() => (worker.getState() === 'RUNNING' ? worker.getStatus() : undefined));
     this.running = this.worker.run().catch((err: unknown) => {
       // A worker that dies must take the process with it, or runs would silently stall.
       this.logger.fatal({ err }, 'Temporal worker stopped unexpectedly');

@@ -14,7 +14,13 @@ export class CircuitBreaker {
   private probing = false;
 
   constructor(
-    private readonly options: { failureThreshold: number; resetAfterMs: number; now: () => number },
+    private readonly options: {
+      failureThreshold: number;
+      resetAfterMs: number;
+      now: () => number;
+      /** Told when the circuit opens (true) or closes again (false), e.g. for a metric. */
+      onChange?: (open: boolean) => void;
+    },
   ) {}
 
   state(): BreakerState {
@@ -44,9 +50,11 @@ export class CircuitBreaker {
   }
 
   success(): void {
+    const wasOpen = this.openedAt !== undefined;
     this.failures = 0;
     this.openedAt = undefined;
     this.probing = false;
+    if (wasOpen) this.options.onChange?.(false);
   }
 
   failure(): void {
@@ -57,7 +65,10 @@ export class CircuitBreaker {
       return;
     }
     this.failures++;
-    if (this.failures >= this.options.failureThreshold) this.openedAt = this.options.now();
+    if (this.failures >= this.options.failureThreshold) {
+      this.openedAt = this.options.now();
+      this.options.onChange?.(true);
+    }
   }
 
   /** Frees the probe slot when the probe ended without a verdict (cancelled by the caller). */

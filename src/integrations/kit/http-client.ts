@@ -2,6 +2,8 @@ import { CircuitBreaker, type BreakerState } from './circuit-breaker';
 import { Semaphore } from './semaphore';
 import { defaultParseError, networkCode, parseBody, parseRetryAfter } from './http-parsing';
 import { VendorError } from './vendor-error';
+import { cordonMetrics } from '../../metrics/cordon.metrics';
+import { vendorCall } from '../../tracing/vendor-call';
 
 export type { BreakerState } from './circuit-breaker';
 export { defaultParseError, parseRetryAfter } from './http-parsing';
@@ -25,6 +27,8 @@ export type QueryValue = string | number | undefined | readonly string[];
 
 export interface HttpClientOptions {
   vendor: string;
+  /** The integration's id, naming this client in metrics and traces (bounded, unlike a URL); `vendor` when absent. */
+  integration?: string;
   baseUrl: string;
   timeoutMs?: number;
   maxAttempts?: number;
@@ -78,6 +82,7 @@ type Attempt = { ok: true; res: Response; body: unknown } | { ok: false; message
 export class HttpClient {
   readonly vendor: string;
   readonly baseUrl: string;
+  private readonly integration: string;
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly initialBackoffMs: number;
@@ -93,6 +98,7 @@ export class HttpClient {
   constructor(options: HttpClientOptions) {
     this.vendor = options.vendor;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.integration = options.integration ?? options.vendor;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
     this.initialBackoffMs = options.initialBackoffMs ?? 250;
@@ -106,12 +112,21 @@ export class HttpClient {
       failureThreshold: options.breaker?.failureThreshold ?? 5,
       resetAfterMs: options.breaker?.resetAfterMs ?? 30_000,
       now: this.now,
+      onChange: (open) => cordonMetrics.circuitChanged(this.integration, open),
     });
     this.slots = new Semaphore(options.concurrency ?? 8);
   }
 
   breakerState(): BreakerState {
     return this.breaker.state();
+  }
+
+  /**
+   * For an owner replacing this client (its connection changed): an open circuit of a client no
+   * longer used stops counting in the open-circuits gauge.
+   */
+  retire(): void {
+    this.breaker.success();
   }
 
   /**
@@ -208,14 +223,17 @@ export class HttpClient {
     try {
       // Redirects are not followed: a vendor URL that passed the outbound policy must not hand the
       // request (and its credentials) on to an address the policy refuses.
-      const res = await fetch(this.url(req.path, req.query), {
-        method,
-        headers,
-        body,
-        signal,
-        redirect: 'manual',
+      const answer = await vendorCall(this.integration, method, headers, async () => {
+        const res = await fetch(this.url(req.path, req.query), {
+          method,
+          headers,
+          body,
+          signal,
+          redirect: 'manual',
+        });
+        return { res, parsed: parseBody(await res.text(), res.headers) };
       });
-      return { ok: true, res, body: parseBody(await res.text(), res.headers) };
+      return { ok: true, res: answer.res, body: answer.parsed };
     } catch (err) {
       if (req.signal?.aborted) throw req.signal.reason;
       if (timeout.aborted) return { ok: false, message: `${label} timed out after ${this.timeoutMs} ms` };
