@@ -16,7 +16,7 @@ import { bodyParserErrorHandler } from './common/errors/body-parser-error.handle
 import { installTemporalLogging } from './bootstrap/temporal-logging';
 import { webhookBodyParser } from './webhooks/webhook-body.parser';
 import { WEBHOOKS_PATH } from './webhooks/webhook-contract';
-import { nulCharacterGuard } from './common/validation/nul-characters';
+import { unstorableTextGuard } from './common/validation/unstorable-text';
 import { securityHeaders } from './common/security/security-headers';
 import { MetricsService } from './metrics/metrics.service';
 import { startTracing } from './tracing/tracing';
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     // Right behind the parser, so a refused body answers a clear 413/400 in the API's shape.
     http.use(bodyParserErrorHandler(BODY_LIMIT_BYTES));
     // PostgreSQL cannot store NUL characters: refused here rather than failing a write later.
-    http.use(nulCharacterGuard());
+    http.use(unstorableTextGuard());
     http.useGlobalPipes(createValidationPipe());
     http.useGlobalFilters(new AppErrorFilter(http.getHttpAdapter()));
     await http.listen(config.port, config.host);

@@ -8,6 +8,11 @@ describe('audit chain rules', () => {
     expect(canonicalJson({ x: 1, y: 2 })).toBe(canonicalJson({ y: 2, x: 1 }));
   });
 
+  it('digests dates, and the Invalid Date of a refused input as JSON would (null)', () => {
+    expect(canonicalJson({ at: new Date('2026-11-23T00:00:00Z') })).toBe('{"at":"2026-11-23T00:00:00.000Z"}');
+    expect(canonicalJson({ at: new Date('yesterday') })).toBe('{"at":null}');
+  });
+
   it('digests a change without holding its secrets in clear', () => {
     const input = {
       integrationId: 'crowdstrike-falcon',

@@ -62,7 +62,10 @@ export function canonicalJson(value: unknown): string {
     if (typeof value === 'bigint') return JSON.stringify(value.toString());
     return JSON.stringify(value);
   }
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  // An input that failed validation may hold an Invalid Date (e.g. detectedAt: "yesterday"):
+  // its refusal is audited too, so it must digest, as JSON.stringify would write it.
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? 'null' : JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined && typeof v !== 'function')

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { AlertInput } from '../alerts/dto/alert.input';
 import { normaliserFor } from '../alerts/normalisers';
 import { AppError } from '../common/errors/app-error';
+import { UNSTORABLE_TEXT_MESSAGE } from '../common/validation/unstorable-text';
 import { readWebhookPayload } from './webhook-payload';
 
 const FIXTURES = path.join(__dirname, '../../test/fixtures/alerts');
@@ -41,7 +42,7 @@ describe('readWebhookPayload', () => {
       .replace('"description": "', '"description": "evil\\u0000');
     const err = await rejection(body);
     expect(err.code).toBe('BAD_USER_INPUT');
-    expect(err.message).toBe('body: strings may not contain NUL (\\u0000) characters');
+    expect(err.message).toBe(`body: ${UNSTORABLE_TEXT_MESSAGE}`);
   });
 
   it("passes the normaliser's message, naming the field", async () => {

@@ -3,7 +3,7 @@ import { AlertInput } from '../alerts/dto/alert.input';
 import { NormaliseError, type NormalisedAlert, type SourceNormaliser } from '../alerts/normalisers';
 import { MAX_ALERTS_PER_DELIVERY } from './webhook-contract';
 import { WebhooksException } from './webhooks.exception';
-import { holdsNul, NUL_MESSAGE } from '../common/validation/nul-characters';
+import { holdsUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../common/validation/unstorable-text';
 
 /**
  * A pushed body to validated AlertInputs: JSON, then the source's normaliser, then the same
@@ -17,7 +17,8 @@ export async function readWebhookPayload(normaliser: SourceNormaliser, body: Buf
     throw WebhooksException.malformedJson((err as Error).message);
   }
   // PostgreSQL stores no NUL characters: refuse them rather than fail the write.
-  if (holdsNul(payload)) throw WebhooksException.rejectedPayload('body', `body: ${NUL_MESSAGE}`);
+  if (holdsUnstorableText(payload))
+    throw WebhooksException.rejectedPayload('body', `body: ${UNSTORABLE_TEXT_MESSAGE}`);
   let alerts: NormalisedAlert[];
   try {
     alerts = normaliser.normalise(payload);

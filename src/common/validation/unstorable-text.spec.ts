@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
-import { holdsNul, nulCharacterGuard } from './nul-characters';
+import { holdsUnstorableText, UNSTORABLE_TEXT_MESSAGE, unstorableTextGuard } from './unstorable-text';
 
-describe('NUL characters in JSON bodies', () => {
+describe('unstorable text in JSON bodies: NUL, unpaired surrogates', () => {
   it.each([
     ['{"title":"a\\u0000b"}', true],
     ['{"raw":{"k":["x","\\u0000"]}}', true],
@@ -9,31 +9,35 @@ describe('NUL characters in JSON bodies', () => {
     ['{"title":"a\\\\u0000b"}', false], // the six characters \u0000, no NUL
     ['{"title":"\\u0001"}', false],
     ['[1,null,true,{"a":[]}]', false],
+    ['{"title":"\\udfff"}', true], // a lone low surrogate
+    ['{"title":"x\\ud800"}', true], // a high one at the end
+    ['{"\\ud83dk":1}', true], // in a key
+    ['{"title":"\\ud83d\\udd12 locked"}', false], // a pair: one emoji
   ])('%s → %s', (json, expected) => {
-    expect(holdsNul(JSON.parse(json))).toBe(expected);
+    expect(holdsUnstorableText(JSON.parse(json))).toBe(expected);
   });
 
   it('walks deep nesting without recursion', () => {
     const deep = JSON.parse(`${'['.repeat(100_000)}"\\u0000"${']'.repeat(100_000)}`);
-    expect(holdsNul(deep)).toBe(true);
+    expect(holdsUnstorableText(deep)).toBe(true);
   });
 
   it('answers 400 BAD_USER_INPUT before anything else sees the body', () => {
     const json = jest.fn();
     const res = { status: jest.fn(() => ({ json })) } as unknown as Response;
     const next = jest.fn();
-    nulCharacterGuard()({ body: { query: 'q', variables: { t: 'a\u0000' } } } as Request, res, next);
+    unstorableTextGuard()({ body: { query: 'q', variables: { t: 'a\u0000' } } } as Request, res, next);
     expect(res.status).toHaveBeenCalledWith(400);
     expect(json).toHaveBeenCalledWith({
       errors: [
         {
-          message: 'body: strings may not contain NUL (\\u0000) characters',
+          message: `body: ${UNSTORABLE_TEXT_MESSAGE}`,
           extensions: { code: 'BAD_USER_INPUT' },
         },
       ],
     });
     expect(next).not.toHaveBeenCalled();
-    nulCharacterGuard()({ body: { query: 'q' } } as Request, res, next);
+    unstorableTextGuard()({ body: { query: 'q' } } as Request, res, next);
     expect(next).toHaveBeenCalled();
   });
 });
