@@ -26,6 +26,7 @@ import type { EncryptionCodec } from './codec/payload-codec';
 import { PAYLOAD_CODEC } from './codec/payload-codec.provider';
 import { cordonDataConverter } from './codec/data-converter';
 import { workflowBundlePath } from './workflow-bundle';
+import { activeTracing } from '../tracing/tracing';
 import { observeWorker, retryMetricsInterceptor } from '../metrics/worker.metrics';
 import {
   activityTracingInterceptors,
@@ -67,8 +68,10 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       apiKey: this.endpoint.apiKey,
     });
     const bundle = workflowBundlePath();
-    // A prebuilt bundle already holds the workflow interceptor module; a path is bundled here with it.
-    const prebuilt = fs.existsSync(bundle);
+    // The prebuilt bundle has no tracing interceptor (it costs memory in every workflow): with
+    // tracing on, or without a build, the workflows are bundled here, with it if tracing is on.
+    const traced = activeTracing() !== undefined;
+    const prebuilt = !traced && fs.existsSync(bundle);
     const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = prebuilt
       ? { workflowBundle: { codePath: bundle } }
       : { workflowsPath: path.resolve(__dirname, '../workflows') };
@@ -93,7 +96,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       },
       interceptors: {
         activity: [retryMetricsInterceptor, ...activityTracingInterceptors()],
-        ...(prebuilt ? {} : { workflowModules: [WORKFLOW_TRACING_MODULE] }),
+        ...(traced ? { workflowModules: [WORKFLOW_TRACING_MODULE] } : {}),
       },
       sinks: workflowTracingSinks(),
       maxCachedWorkflows: this.config.temporal.maxCachedWorkflows,

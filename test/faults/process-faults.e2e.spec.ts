@@ -12,6 +12,7 @@ import {
   cpuSeconds,
   residentMb,
   runOf,
+  payloadJson,
   until,
   wireTenant,
 } from '../support/fault-harness';
@@ -31,7 +32,7 @@ const CONTAIN = '/devices/entities/devices-actions/v2';
 /**
  * contain-host's find → approve → isolate → record, run by hand, with `timeout: 8s` on isolate:
  * a killed worker's attempt is noticed when its start-to-close timeout passes (the shipped
- * playbook's 2m, or the 1m heartbeat timeout, would make this spec take minutes).
+ * playbook's 2m, or the 30 s heartbeat timeout, would make this spec take minutes).
  */
 const FAULT_CONTAIN = `
 id: fault-contain
@@ -187,17 +188,17 @@ onPostgres('process faults: worker crash, no worker, Temporal restart, many wait
     // The three attempts were one scheduled activity, so each carried the same idempotency key.
     const history = await temporal.workflow.getHandle(run.workflowId).fetchHistory();
     const events = history.events ?? [];
-    const isolateScheduled = events.filter((e) => {
-      const a = e.activityTaskScheduledEventAttributes;
-      if (a?.activityType?.name !== 'runAction') return false;
-      return JSON.parse(Buffer.from(a.input!.payloads![0].data!).toString()).stepId === 'isolate';
-    });
-    expect(isolateScheduled).toHaveLength(1);
-    const scheduledInput = JSON.parse(
-      Buffer.from(
-        isolateScheduled[0].activityTaskScheduledEventAttributes!.input!.payloads![0].data!,
-      ).toString(),
+    const scheduled = await Promise.all(
+      events.map(async (e) => {
+        const a = e.activityTaskScheduledEventAttributes;
+        if (a?.activityType?.name !== 'runAction') return null;
+        const input = await payloadJson<{ stepId: string; idempotencyKey: string }>(a.input!.payloads![0]);
+        return input.stepId === 'isolate' ? { event: e, input } : null;
+      }),
     );
+    const isolateScheduled = scheduled.flatMap((s) => (s ? [s.event] : []));
+    expect(isolateScheduled).toHaveLength(1);
+    const scheduledInput = scheduled.find((s) => s)!.input;
     expect(scheduledInput.idempotencyKey).toBe(`${run.workflowId}/isolate`);
     const started = events.find(
       (e) =>

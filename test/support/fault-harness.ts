@@ -2,6 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createFalconFake, type FalconFake } from '../../integrations/crowdstrike-falcon/fake/falcon.fake';
+import type { Payload } from '@temporalio/common';
+import { EncryptionCodec } from '../../src/temporal/codec/payload-codec';
+import { PayloadKeyring } from '../../src/temporal/codec/payload-keys';
 import { buildSnapshot } from './build-snapshot';
 import { startCordon, testDatabase, type CordonProcess } from './cordon-process';
 import { eventually, graphqlClient } from './graphql-client';
@@ -29,6 +32,13 @@ export const OPS = {
 } as const;
 
 export type Gql = ReturnType<typeof graphqlClient>;
+
+/** A payload of the split processes' Temporal history, opened with their master key. */
+export async function payloadJson<T = any>(payload: Payload): Promise<T> {
+  const codec = new EncryptionCodec(new PayloadKeyring(Buffer.from(MASTER_KEY, 'base64')));
+  const [plain] = await codec.decode([payload]);
+  return JSON.parse(Buffer.from(plain.data!).toString()) as T;
+}
 
 export interface RunView {
   id: string;
