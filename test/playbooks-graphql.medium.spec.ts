@@ -6,8 +6,9 @@ import { Module, type INestApplication } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { ApiKeysService } from '../src/auth/api-keys.service';
 import { AuthGuard } from '../src/auth/auth.guard';
+import { Authenticator } from '../src/auth/authenticator.service';
+import { LoginAudit } from '../src/audit/login-audit';
 import { AuthException } from '../src/auth/auth.exception';
 import type { Principal } from '../src/auth/principal';
 import type { RoleName } from '../src/auth/roles';
@@ -78,7 +79,9 @@ describe('playbooks over GraphQL', () => {
       providers: [
         { provide: TenantDb, useValue: m.db },
         { provide: ACTION_CATALOGUE, useValue: actionCatalogue([]) },
-        { provide: ApiKeysService, useValue: keys },
+        // Who is calling is not what this spec is about: keys map straight to principals.
+        { provide: Authenticator, useValue: keys },
+        { provide: LoginAudit, useValue: { failed: async () => undefined } },
         // The guard's brute-force brake is not what this spec is about.
         {
           provide: FailedLoginLimiter,
