@@ -6,6 +6,7 @@ import { projectRoot } from '../src/config/paths';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { startCordon, testDatabase, type CordonProcess } from './support/cordon-process';
 import { errorCodes, eventually, graphqlClient } from './support/graphql-client';
+import { manualContainPlaybook } from '../src/playbooks/testing/playbook-samples';
 
 /**
  * The audit log end to end on the built server, real Temporal and a real database: mutations
@@ -115,25 +116,7 @@ describe('audit log end to end', () => {
       `mutation($input: SavePlaybookInput!) { savePlaybook(input: $input) { id } }`,
       {
         input: {
-          source: `
-id: audit-contain
-name: audit-contain
-trigger: { event: manual }
-inputs:
-  hostname: none
-steps:
-  - id: host
-    action: edr.find_host
-    with: { hostname: '{{ inputs.hostname }}' }
-  - id: approve
-    approval:
-      prompt: 'Contain {{ steps.host.output.hostname }}?'
-      quorum: 1
-  - id: isolate
-    if: '{{ steps.approve.decision = "approved" }}'
-    action: edr.isolate_host
-    with: { host_id: '{{ steps.host.output.host_id }}' }
-`,
+          source: manualContainPlaybook('audit-contain'),
         },
       },
       ADMIN_KEY,

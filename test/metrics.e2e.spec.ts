@@ -4,6 +4,7 @@ import { startCordon, testDatabase, type CordonProcess } from './support/cordon-
 import { eventually, graphqlClient } from './support/graphql-client';
 import { scrape, valueOf, type Sample } from './support/prometheus';
 import { startHeaderNames } from './support/workflow-headers';
+import { manualContainPlaybook } from '../src/playbooks/testing/playbook-samples';
 
 /**
  * /metrics on the built server with real Temporal and a real database: alerts (one folded into
@@ -80,26 +81,10 @@ describe('metrics: /metrics after real ingest, runs, vendor calls and approvals'
       `mutation($input: SavePlaybookInput!) { savePlaybook(input: $input) { id } }`,
       {
         input: {
-          source: `
-id: ${PLAYBOOK}
-name: Metrics contain
-trigger: { event: manual }
-inputs:
-  hostname: none
-steps:
-  - id: host
-    action: edr.find_host
-    with: { hostname: '{{ inputs.hostname }}' }
-  - id: approve
-    approval:
-      prompt: 'Contain {{ steps.host.output.hostname }}?'
-      quorum: 1
-  - id: isolate
-    if: '{{ steps.approve.decision = "approved" }}'
-    action: edr.isolate_host
-    with: { host_id: '{{ steps.host.output.host_id }}' }
-    retry: { max_attempts: 4, initial_interval: 100ms, backoff: 1 }
-`,
+          source: manualContainPlaybook(
+            PLAYBOOK,
+            'retry: { max_attempts: 4, initial_interval: 100ms, backoff: 1 }',
+          ),
         },
       },
       ADMIN_KEY,

@@ -248,3 +248,29 @@ export const STRUCTURAL_SAMPLES: StructuralSample[] = [
     valid: false,
   },
 ];
+
+/**
+ * Run by hand: find the host, ask one approver, contain it when approved. `isolateOptions` are
+ * extra lines for the isolate step (e.g. a quick retry), indented as its fields.
+ */
+export function manualContainPlaybook(id: string, isolateOptions = ''): string {
+  return `
+id: ${id}
+name: ${id}
+trigger: { event: manual }
+inputs:
+  hostname: none
+steps:
+  - id: host
+    action: edr.find_host
+    with: { hostname: '{{ inputs.hostname }}' }
+  - id: approve
+    approval:
+      prompt: 'Contain {{ steps.host.output.hostname }}?'
+      quorum: 1
+  - id: isolate
+    if: '{{ steps.approve.decision = "approved" }}'
+    action: edr.isolate_host
+    with: { host_id: '{{ steps.host.output.host_id }}' }
+${isolateOptions ? `    ${isolateOptions}\n` : ''}`;
+}
