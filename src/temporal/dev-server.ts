@@ -149,6 +149,7 @@ async function launch(opts: TemporalDevServerOptions, dbFile: string | null): Pr
     args.push('--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal');
   }
   args.push('--namespace', opts.namespace, '--log-level', 'warn');
+  args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
   for (const [name, kind] of Object.entries(opts.searchAttributes ?? {})) {
     args.push('--search-attribute', `${name}=${kind}`);
   }

@@ -3,7 +3,6 @@ import {
   condition,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   uuid4,
 } from '@temporalio/workflow';
 import type { RunActivities } from './activity-contract';
@@ -11,7 +10,7 @@ import type { OpenApproval } from './approval-gate';
 import { durationMs } from './durations';
 import type { ApprovalStep, ApproverSpec } from './playbook.types';
 import { StepFailed } from './run-control';
-import { projection, type RunContext, type StepHandler } from './run-context';
+import { localProjection, projection, type RunContext, type StepHandler } from './run-context';
 
 /**
  * Telling people is best effort: a Slack outage must not hold up or fail the approval, so these
@@ -20,15 +19,6 @@ import { projection, type RunContext, type StepHandler } from './run-context';
 const messenger = proxyActivities<RunActivities>({
   startToCloseTimeout: '1m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 4 },
-});
-
-/**
- * After a decision, the step's own record is written as a local activity: no round trip through
- * the server between the decision and the approved action (see FAST_PATH).
- */
-const localProjection = proxyLocalActivities<RunActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s' },
 });
 
 /**

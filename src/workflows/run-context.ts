@@ -4,6 +4,7 @@ import {
   condition,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   patched,
   workflowInfo,
@@ -35,6 +36,19 @@ export const projection = proxyActivities<RunActivities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' }, // unlimited attempts
 });
 
+/**
+ * The same writes as local activities: each is one short, idempotent upsert in Cordon's own
+ * database, so it runs in the worker that holds the workflow task and costs the Temporal server
+ * no activity task, no extra workflow task and no round trip. Retried without limit, like above.
+ */
+export const localProjection = proxyLocalActivities<RunActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s' },
+});
+
+/** Runs begun before this change wrote their start, steps and end as regular activities. */
+const LOCAL_WRITES = 'projection-writes-local';
+
 type Scope = Record<string, unknown>;
 /** A step kind's behaviour: run it and return its output (or throw StepFailed / RunEnded). */
 export type StepHandler = (run: RunContext, step: PlaybookStep, extra: Scope) => Promise<unknown>;
@@ -62,6 +76,8 @@ export class RunContext {
   readonly calls: DryRunCall[] = [];
   inputs: Record<string, unknown> = {};
   state: RunStateView = { status: 'RUNNING', currentStep: null, pendingApprovalIds: [] };
+  /** Where the run's own records go: `localProjection`, or `projection` when replaying older runs. */
+  writes: typeof projection = projection;
   private readonly compensations: Compensation[] = [];
 
   constructor(
@@ -108,7 +124,7 @@ export class RunContext {
     status: StepRecord['status'] | 'RUNNING' | 'WAITING',
     details: { output?: unknown; error?: StepFailureInfo; input?: unknown } = {},
   ): Promise<void> {
-    await projection.recordStep({
+    await this.writes.recordStep({
       tenantId: this.tenantId,
       runId: this.runId,
       stepId: step.id,
@@ -220,15 +236,16 @@ export async function executeRun(
       const approval = run.gate.apply(args);
       const status = approval.outcome === 'EXPIRED' ? 'REJECTED' : approval.outcome;
       const result = { approvalId: args.approvalId, status } as const;
-      await projection.recordApprovalDecision({ tenantId: input.tenantId, decision: args, result });
+      await run.writes.recordApprovalDecision({ tenantId: input.tenantId, decision: args, result });
       return result;
     },
     { validator: (args) => run.gate.validate(args) },
   );
   const undo = (stepId: string, action: string, args: Scope) => runAction(run, stepId, action, args);
 
+  if (patched(LOCAL_WRITES)) run.writes = localProjection;
   const markStarted = () =>
-    projection.markRunStarted({
+    run.writes.markRunStarted({
       tenantId: input.tenantId,
       runId: input.runId,
       temporalRunId: workflowInfo().runId,
@@ -302,7 +319,7 @@ async function finish(
   // A decision being persisted, and the start itself, must land before the run is reported finished.
   await condition(allHandlersFinished);
   await run.started;
-  await projection.finishRun({ tenantId: run.tenantId, runId: run.runId, status, error });
+  await run.writes.finishRun({ tenantId: run.tenantId, runId: run.runId, status, error });
   return {
     status,
     ...(outputs ? { outputs } : {}),
