@@ -4,6 +4,8 @@ export const OBSERVABLE_TYPES = [
   'URL',
   'FILE_HASH',
   'HOSTNAME',
+  /** The reporting EDR's own id for the endpoint (Falcon device id, SentinelOne agent id, …). */
+  'HOST_ID',
   'USER',
   'EMAIL',
   'PROCESS',

@@ -22,6 +22,7 @@ export function normaliseObservable(type: ObservableType, raw: string): string {
       return canonicalUrl(value);
     case 'USER':
     case 'PROCESS':
+    case 'HOST_ID':
       return value;
   }
 }

@@ -20,6 +20,7 @@ describe('crowdstrikeNormaliser', () => {
         techniques: ['T1059.001', 'T1027'],
         observables: [
           { type: 'HOSTNAME', value: 'FIN-WKS-042' },
+          { type: 'HOST_ID', value: '5f2c8a1e9b7d4c6e8a1b2c3d4e5f6a7b' },
           { type: 'IP', value: '192.0.2.41' },
           { type: 'IP', value: '203.0.113.24' },
           { type: 'USER', value: 'j.doe' },
@@ -74,6 +75,7 @@ describe('crowdstrikeNormaliser', () => {
       techniques: [], // CST0000 is CrowdStrike's own taxonomy, not ATT&CK
       observables: [
         { type: 'HOSTNAME', value: 'FIN-WKS-042' },
+        { type: 'HOST_ID', value: '5f2c8a1e9b7d4c6e8a1b2c3d4e5f6a7b' },
         { type: 'IP', value: '192.0.2.41' }, // external_ip "N/A" is skipped
         { type: 'USER', value: 'j.doe' },
         { type: 'PROCESS', value: 'toolbar_setup.exe' },

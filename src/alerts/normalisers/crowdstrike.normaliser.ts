@@ -86,6 +86,8 @@ function fromAlert(alert: JsonObject, path: string): NormalisedAlert {
   const parent = optObject(alert, 'parent_details', path);
   const obs = new ObservableList();
   obs.field('HOSTNAME', device, 'hostname', devicePath);
+  // Falcon's own id for the host: what its containment API takes, with no name lookup to go wrong.
+  obs.field('HOST_ID', device, 'device_id', devicePath);
   obs.field('IP', device, 'local_ip', devicePath);
   obs.field('IP', device, 'external_ip', devicePath);
   obs.field('USER', alert, 'user_name', path);

@@ -64,6 +64,7 @@ function addEvidence(obs: ObservableList, evidence: JsonObject, path: string): v
   switch (kind ?? '') {
     case 'deviceEvidence':
       obs.field('HOSTNAME', evidence, 'deviceDnsName', path);
+      obs.field('HOST_ID', evidence, 'mdatpDeviceId', path);
       obs.each('IP', evidence, 'ipInterfaces', path);
       for (const user of eachObject(evidence, 'loggedOnUsers', path)) addAccount(obs, user.item, user.path);
       break;

@@ -178,6 +178,9 @@ function plausible(type: ObservableType, value: string): boolean {
       return DOMAIN.test(value);
     case 'URL':
       return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) && URL.canParse(value);
+    case 'HOST_ID':
+      // An API handle: printable, no spaces (a display name in the id field is not one).
+      return /^[\x21-\x7e]{1,256}$/.test(value);
     case 'HOSTNAME':
     case 'USER':
     case 'PROCESS':

@@ -92,3 +92,28 @@ describe('bounds', () => {
     );
   });
 });
+
+describe('HOST_ID', () => {
+  it("keeps each source's own id for the endpoint, the handle its API acts on", () => {
+    const device = { '@odata.type': '#microsoft.graph.security.deviceEvidence', deviceDnsName: 'ws-1' };
+    const [defender] = NORMALISERS.defender.normalise({
+      ...fixture('defender', 'alert-v2.json'),
+      evidence: [{ ...device, mdatpDeviceId: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678' }],
+    });
+    expect(defender.observables).toContainEqual({
+      type: 'HOST_ID',
+      value: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    });
+    const finding = fixture('ocsf', 'detection-finding.json');
+    const [ocsf] = NORMALISERS.ocsf.normalise({ ...finding, device: { ...finding.device, uid: 'dev-42' } });
+    expect(ocsf.observables).toContainEqual({ type: 'HOST_ID', value: 'dev-42' });
+  });
+
+  it('skips an id field that holds a display name rather than an id', () => {
+    const [alert] = crowdstrikeNormaliser.normalise({
+      ...fixture('crowdstrike', 'alert-v2.json'),
+      device: { hostname: 'FIN-WKS-042', device_id: 'FIN WKS 042' },
+    });
+    expect(alert.observables.filter((o) => o.type === 'HOST_ID')).toStrictEqual([]);
+  });
+});

@@ -90,6 +90,8 @@ function addEntities(obs: ObservableList, holder: JsonObject, path: string): voi
     obs.field('HOSTNAME', sub(key), 'hostname', at(path, key));
     obs.field('IP', sub(key), 'ip', at(path, key));
   }
+  // The reporting product's id for the device (its own API's handle for it).
+  obs.field('HOST_ID', sub('device'), 'uid', at(path, 'device'));
   obs.field('URL', sub('url'), 'url_string', at(path, 'url'));
   obs.field('DOMAIN', sub('query'), 'hostname', at(path, 'query'));
   obs.field('EMAIL', sub('email'), 'from', at(path, 'email'));

@@ -23,6 +23,7 @@ describe('sentineloneNormaliser', () => {
         techniques: ['T1547.001', 'T1059.001', 'T1027'],
         observables: [
           { type: 'HOSTNAME', value: 'ENG-LAPTOP-07' },
+          { type: 'HOST_ID', value: '1907645623187561209' },
           { type: 'IP', value: '203.0.113.88' },
           { type: 'IP', value: '192.0.2.77' },
           { type: 'USER', value: 'm.jones' },
@@ -53,6 +54,7 @@ describe('sentineloneNormaliser', () => {
         techniques: ['T1135'], // older payloads put the id in techniques[].name
         observables: [
           { type: 'HOSTNAME', value: 'ENG-LAPTOP-07' },
+          { type: 'HOST_ID', value: '1907645623187561209' },
           { type: 'IP', value: '203.0.113.88' },
           { type: 'IP', value: '192.0.2.77' },
           { type: 'USER', value: 'm.jones' },
@@ -79,6 +81,7 @@ describe('sentineloneNormaliser', () => {
         techniques: [],
         observables: [
           { type: 'HOSTNAME', value: 'FIN-WKS-042' },
+          { type: 'HOST_ID', value: '1907645623187561209' },
           { type: 'IP', value: '203.0.113.24' },
           { type: 'IP', value: '192.0.2.41' },
           { type: 'USER', value: 'j.doe' },

@@ -78,6 +78,7 @@ function fromThreat(threat: JsonObject, path: string): NormalisedAlert {
   const obs = new ObservableList();
   obs.field('HOSTNAME', realtime, 'agentComputerName', realtimePath);
   obs.field('HOSTNAME', detection, 'agentComputerName', detectionPath);
+  obs.field('HOST_ID', realtime, 'agentId', realtimePath);
   obs.field('IP', detection, 'externalIp', detectionPath);
   obs.field('IP', detection, 'agentIpV4', detectionPath);
   obs.field('USER', detection, 'agentLastLoggedInUserName', detectionPath);
