@@ -1,10 +1,4 @@
-import {
-  allHandlersFinished,
-  condition,
-  patched,
-  proxyActivities,
-  uuid4,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, uuid4 } from '@temporalio/workflow';
 import type { RunActivities } from './activity-contract';
 import type { OpenApproval } from './approval-gate';
 import { durationMs } from './durations';

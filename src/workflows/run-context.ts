@@ -236,7 +236,10 @@ export async function executeRun(
       const approval = run.gate.apply(args);
       const status = approval.outcome === 'EXPIRED' ? 'REJECTED' : approval.outcome;
       const result = { approvalId: args.approvalId, status } as const;
-      await run.writes.recordApprovalDecision({ tenantId: input.tenantId, decision: args, result });
+      // A regular activity, even in runs that write locally: a local activity inside an update
+      // handler replays out of order with the approved step's activity (TMPRL1100, found by
+      // test/faults/process-faults when a restarted worker replayed such a run).
+      await projection.recordApprovalDecision({ tenantId: input.tenantId, decision: args, result });
       return result;
     },
     { validator: (args) => run.gate.validate(args) },
