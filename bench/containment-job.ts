@@ -14,7 +14,10 @@ export const FALCON_CREDENTIALS = { clientId: 'bench-falcon-id', clientSecret: '
 const KEY = 'cdn_bench_admin_key_0123456789abcdef';
 const SOURCE = 'crowdstrike';
 
-/** Automated containment of the alert's host: find it by name, contain it (no approval). */
+/**
+ * Automated containment of the alert's host (no approval), by the id Falcon gave the device in
+ * the alert, as n8n's workflow does: one containment call, no lookup by name.
+ */
 const PLAYBOOK = `id: bench-webhook-containment
 name: Bench - contain the host of a CrowdStrike alert
 description: npm run bench -- e2e / peer. LOW alerts only, so the shipped playbooks leave them alone.
@@ -22,14 +25,11 @@ trigger:
   event: alert.created
   when: source = "${SOURCE}" and severity = "LOW"
 inputs:
-  hostname: '{{ observables[type = "HOSTNAME"][0].value }}'
+  host_id: '{{ observables[type = "HOST_ID"][0].value }}'
 steps:
-  - id: host
-    action: edr.find_host
-    with: { hostname: '{{ inputs.hostname }}' }
   - id: isolate
     action: edr.isolate_host
-    with: { host_id: '{{ steps.host.output.host_id }}', comment: 'Cordon bench' }
+    with: { host_id: '{{ inputs.host_id }}', comment: 'Cordon bench' }
 `;
 
 export interface Device {

@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { changeDigest } from '../audit/audit-chain';
 import { runActor } from '../audit/audit-actor';
+import type { AuditEvent } from '../audit/audit-chain';
 import type { AuditWriter } from '../audit/audit-writer';
 import { AppError } from '../common/errors/app-error';
 import { asUnavailable } from '../common/errors/unavailable';
@@ -71,30 +72,26 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
       if (completedOutput) return completedOutput;
       // Set once a vendor's action is about to be called: that call is what the audit log keeps.
       let called: ResolvedAction | null = null;
-      const audited = async (outcome: 'SUCCESS' | 'FAILURE', code?: string): Promise<void> => {
+      let callSucceeded = false;
+      const callAudit = (outcome: 'SUCCESS' | 'FAILURE', code?: string): AuditEvent | null => {
         const c = called;
-        if (!c) return;
-        called = null; // one record per call, even if writing it fails
-        const write = () =>
-          deps.audit.record(tenantId, {
-            actor: runActor(runId),
-            action: `action.call ${args.action}`,
-            target: actionTarget(args.input, c.connection.id),
-            outcome,
-            changeDigest: changeDigest(args.input),
-            detail: {
-              vendor: c.definition.manifest.vendor,
-              integrationId: c.definition.manifest.id,
-              connectionId: c.connection.id,
-              runId,
-              stepId,
-              attempt,
-              ...(code ? { code } : {}),
-            },
-          });
-        // After a success the record must land (as the step's own does); a failure's is best effort.
-        if (outcome === 'SUCCESS') await whileDatabaseAway(ctx, write);
-        else await write();
+        if (!c) return null;
+        return {
+          actor: runActor(runId),
+          action: `action.call ${args.action}`,
+          target: actionTarget(args.input, c.connection.id),
+          outcome,
+          changeDigest: changeDigest(args.input),
+          detail: {
+            vendor: c.definition.manifest.vendor,
+            integrationId: c.definition.manifest.id,
+            connectionId: c.connection.id,
+            runId,
+            stepId,
+            attempt,
+            ...(code ? { code } : {}),
+          },
+        };
       };
       try {
         // The work may wait on a slow vendor (retries, Retry-After, polling) or a locked row:
@@ -132,21 +129,25 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
             return args.dryRun ? call() : measured(vendor, args.action, call);
           },
         );
-        await audited('SUCCESS');
+        callSucceeded = true;
+        // The call's audit entry lands with the step's record, in one transaction, or neither does.
+        const audit = callAudit('SUCCESS');
         await whileDatabaseAway(ctx, () =>
-          deps.projection.recordStep(tenantId, {
-            runId,
-            stepId,
-            kind,
-            action: args.action,
-            status: 'SUCCEEDED',
-            output,
-          }),
+          deps.projection.recordStep(
+            tenantId,
+            { runId, stepId, kind, action: args.action, status: 'SUCCEEDED', output },
+            audit ? (em) => deps.audit.append(em, tenantId, audit) : undefined,
+          ),
         );
         return output;
       } catch (err) {
         const failure = toFailure(err);
-        await audited('FAILURE', failure.info.code ?? 'InternalError').catch(() => undefined);
+        // Best effort: the failure itself is what Temporal must hear of. A call that succeeded
+        // (its record could not be written) is audited as the success it was.
+        const audit = callSucceeded
+          ? callAudit('SUCCESS')
+          : callAudit('FAILURE', failure.info.code ?? 'InternalError');
+        if (audit) await deps.audit.record(tenantId, audit).catch(() => undefined);
         await deps.projection.stepError(tenantId, runId, stepId, failure.info).catch(() => undefined);
         throw failure.error;
       }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
 import { decodeCursor, toConnection, type Connection } from '../common/graphql/pagination';
 import type { Principal } from '../auth/principal';
@@ -46,10 +46,19 @@ export class AlertsService {
    * none. The work is set-based — a fixed number of statements per batch, not per alert.
    * Workflows start after commit, in the background; a start that fails is retried by the sweep.
    */
-  async ingest(principal: Principal, inputs: AlertInput[]): Promise<IngestAlertsPayload> {
+  /**
+   * `alongside` runs last in the ingest transaction, with what was stored: a caller's record
+   * of the ingest (a webhook delivery's outcome) commits with the alerts or not at all.
+   */
+  async ingest(
+    principal: Principal,
+    inputs: AlertInput[],
+    alongside?: (em: EntityManager, stored: { alertIds: string[]; created: number }) => Promise<void>,
+  ): Promise<IngestAlertsPayload> {
     const tenantId = principal.tenantId;
-    const { alertIds, created, createdIds, createdInputs, caseIds, openedCaseIds, runIds } =
-      await this.db.run(tenantId, async (em) => {
+    const { alertIds, created, createdIds, createdInputs, caseIds, openedCaseIds, runs } = await this.db.run(
+      tenantId,
+      async (em) => {
         const { correlation, dedup } = await tenantSettings(em, tenantId);
         const items = prepare(inputs, dedup, new Date());
         const fingerprints = items.map((i) => i.fingerprint);
@@ -84,6 +93,7 @@ export class AlertsService {
             kase: cases.get(caseOf.get(a.id)!)!,
           })),
         );
+        await alongside?.(em, { alertIds: plan.alertIds, created: plan.created.length });
         return {
           alertIds: plan.alertIds,
           created: plan.created.length,
@@ -91,13 +101,18 @@ export class AlertsService {
           createdInputs: new Set(plan.created.map((a) => a.input)),
           caseIds: [...new Set(caseOf.values())],
           openedCaseIds: opened,
-          runIds: queued,
+          runs: queued,
         };
-      });
+      },
+    );
     cordonMetrics.alertsIngested(inputs, createdInputs);
-    this.dispatcher.dispatchInBackground(tenantId, runIds);
-    const alerts = await this.byIds(tenantId, alertIds);
-    this.announce(tenantId, alerts, new Set(createdIds), caseIds, new Set(openedCaseIds));
+    this.dispatcher.dispatchInBackground(runs);
+    // What the caller gets back and what listeners hear of, read in one transaction after commit.
+    const { alerts, cases } = await this.db.run(tenantId, async (em) => ({
+      alerts: await alertsByIds(em, tenantId, alertIds),
+      cases: caseIds.length ? await em.find(CaseEntity, { where: { tenantId, id: In(caseIds) } }) : [],
+    }));
+    this.announce(tenantId, alerts, new Set(createdIds), cases, new Set(openedCaseIds));
     return { alerts, created, deduplicated: inputs.length - created };
   }
 
@@ -109,37 +124,18 @@ export class AlertsService {
     tenantId: string,
     alerts: AlertModel[],
     created: Set<string>,
-    caseIds: string[],
+    cases: CaseEntity[],
     opened: Set<string>,
   ): void {
     for (const alert of alerts)
       if (created.delete(alert.id)) this.events.publish({ type: 'alert.ingested', tenantId, alert });
-    if (!caseIds.length) return;
-    void this.db
-      .run(tenantId, (em) => em.find(CaseEntity, { where: { tenantId, id: In(caseIds) } }))
-      .then((rows) =>
-        rows.forEach((row) =>
-          this.events.publish({
-            type: 'case.updated',
-            tenantId,
-            case: toCaseModel(row),
-            ...(opened.has(row.id) ? { created: true } : {}),
-          }),
-        ),
-      )
-      .catch(() => undefined);
-  }
-
-  /** Alerts in the order of the ids given (repeats included), with their observables, in two queries. */
-  private async byIds(tenantId: string, ids: string[]): Promise<AlertModel[]> {
-    const unique = [...new Set(ids)];
-    const rows = await this.db.run(tenantId, async (em) => {
-      const found = await em.find(AlertEntity, { where: { tenantId, id: In(unique) } });
-      const observables = await em.find(ObservableEntity, { where: { tenantId, alertId: In(unique) } });
-      attachObservables(found, observables);
-      return new Map(found.map((a) => [a.id, toAlertModel(a)]));
-    });
-    return ids.map((id) => rows.get(id)!);
+    for (const row of cases)
+      this.events.publish({
+        type: 'case.updated',
+        tenantId,
+        case: toCaseModel(row),
+        ...(opened.has(row.id) ? { created: true } : {}),
+      });
   }
 
   async get(tenantId: string, id: string): Promise<AlertModel> {
@@ -273,4 +269,14 @@ function attachObservables(alerts: AlertEntity[], observables: ObservableEntity[
   const byAlert = new Map<string, ObservableEntity[]>();
   for (const o of observables) byAlert.set(o.alertId, [...(byAlert.get(o.alertId) ?? []), o]);
   for (const a of alerts) a.observables = byAlert.get(a.id) ?? [];
+}
+
+/** Alerts in the order of the ids given (repeats included), with their observables, in two queries. */
+async function alertsByIds(em: EntityManager, tenantId: string, ids: string[]): Promise<AlertModel[]> {
+  const unique = [...new Set(ids)];
+  const found = await em.find(AlertEntity, { where: { tenantId, id: In(unique) } });
+  const observables = await em.find(ObservableEntity, { where: { tenantId, alertId: In(unique) } });
+  attachObservables(found, observables);
+  const rows = new Map(found.map((a) => [a.id, toAlertModel(a)]));
+  return ids.map((id) => rows.get(id)!);
 }

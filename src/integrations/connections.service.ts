@@ -150,9 +150,15 @@ export class ConnectionsService {
     const tail = actionName.slice(dot + 1);
     const resolved = await this.db.run(tenantId, async (em): Promise<ResolvedAction> => {
       if (actionName in CAPABILITIES) {
+        // One read for both: a binding of the capability itself wins over one of its category.
+        const bindings = await em.find(CapabilityBindingEntity, {
+          where: [
+            { tenantId, capability: actionName },
+            { tenantId, capability: head },
+          ],
+        });
         const binding =
-          (await em.findOne(CapabilityBindingEntity, { where: { tenantId, capability: actionName } })) ??
-          (await em.findOne(CapabilityBindingEntity, { where: { tenantId, capability: head } }));
+          bindings.find((b) => b.capability === actionName) ?? bindings.find((b) => b.capability === head);
         if (!binding) throw IntegrationsException.unbound(actionName);
         const connection = await findConnection(em, tenantId, binding.connectionId);
         if (!connection) throw IntegrationsException.connectionNotFound(binding.connectionId);

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { TenantDb } from '../database/tenant-db';
 import { EventBus, type DomainEvent } from '../events/event-bus';
+import { PlaybooksService } from '../playbooks/playbooks.service';
 import { RunDispatcher } from './run-dispatcher';
 import { RunsService } from './runs.service';
 
@@ -20,6 +21,7 @@ export class CaseTriggers implements OnModuleInit, OnModuleDestroy {
     private readonly events: EventBus,
     private readonly runs: RunsService,
     private readonly dispatcher: RunDispatcher,
+    private readonly playbooks: PlaybooksService,
   ) {}
 
   onModuleInit(): void {
@@ -35,10 +37,12 @@ export class CaseTriggers implements OnModuleInit, OnModuleDestroy {
     const eventName = e.created ? 'case.created' : 'case.updated';
     try {
       const kase = JSON.parse(JSON.stringify(e.case)) as Record<string, unknown> & { id: string };
-      const runIds = await this.db.run(e.tenantId, (em) =>
+      // Most case events trigger nothing: the (cached) trigger check spares them a transaction.
+      if (!(await this.playbooks.triggeredBy(e.tenantId, eventName, kase)).length) return;
+      const runs = await this.db.run(e.tenantId, (em) =>
         this.runs.queueForCase(em, e.tenantId, eventName, kase),
       );
-      this.dispatcher.dispatchInBackground(e.tenantId, runIds);
+      this.dispatcher.dispatchInBackground(runs);
     } catch (err) {
       this.logger.warn(
         { caseId: e.case.id, err: (err as Error).message },

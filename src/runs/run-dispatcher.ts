@@ -6,6 +6,12 @@ import { PlaybooksService } from '../playbooks/playbooks.service';
 import type { PlaybookRunInput } from '../workflows/run-input';
 import { PlaybookRunEntity } from './entities/playbook-run.entity';
 
+/** What starting a run needs: its row as queued (a PlaybookRunEntity is one). */
+export type QueuedRun = Pick<
+  PlaybookRunEntity,
+  'id' | 'tenantId' | 'playbookId' | 'playbookVersionId' | 'workflowId' | 'caseId' | 'requestedBy' | 'input'
+>;
+
 const SWEEP_EVERY_MS = 10_000;
 const STALE_AFTER_MS = 15_000;
 const START_CONCURRENCY = 8;
@@ -40,40 +46,38 @@ export class RunDispatcher implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /**
-   * Starts the runs without holding up the caller (an ingest answers once its data is committed),
-   * a few at a time. Failures stay QUEUED for the sweep.
+   * Starts the runs just queued (as the committed transaction wrote them, so they need not be
+   * read again) without holding up the caller: an ingest answers once its data is committed.
+   * A few at a time; failures stay QUEUED for the sweep.
    */
-  dispatchInBackground(tenantId: string, runIds: string[]): void {
-    if (!runIds.length) return;
-    const task = this.dispatch(tenantId, runIds).finally(() => this.inFlight.delete(task));
+  dispatchInBackground(runs: QueuedRun[]): void {
+    if (!runs.length) return;
+    const task = this.dispatch(runs).finally(() => this.inFlight.delete(task));
     this.inFlight.add(task);
   }
 
-  async dispatch(tenantId: string, runIds: string[]): Promise<void> {
+  async dispatch(runs: QueuedRun[]): Promise<void> {
     // A few starts at a time: one after another, a burst of alerts waits on round trips.
     let next = 0;
     const lane = async () => {
-      while (next < runIds.length) {
-        const id = runIds[next++];
+      while (next < runs.length) {
+        const run = runs[next++];
         try {
-          const run = await this.db.run(tenantId, (em) =>
-            em.findOneOrFail(PlaybookRunEntity, { where: { tenantId, id } }),
-          );
           await this.startRun(run);
         } catch (err) {
           // Left QUEUED: the sweep retries. Ingestion has already succeeded and must say so.
           this.logger.warn(
-            { runId: id, err: (err as Error).message },
+            { runId: run.id, err: (err as Error).message },
             'could not start a queued run; will retry',
           );
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(START_CONCURRENCY, runIds.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(START_CONCURRENCY, runs.length) }, lane));
   }
 
   /** Starts a queued run's workflow; a run already started is left alone. */
-  async startRun(run: PlaybookRunEntity): Promise<void> {
+  async startRun(run: QueuedRun): Promise<void> {
     const version = await this.playbooks.version(run.playbookVersionId);
     const stored = run.input as Pick<PlaybookRunInput, 'event' | 'inputs' | 'dryRun'>;
     const input: PlaybookRunInput = {

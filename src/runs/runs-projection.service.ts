@@ -144,6 +144,8 @@ export class RunsProjection {
       output?: unknown;
       error?: StepFailureInfo;
     },
+    /** Writes that must land with the record or not at all (the action call's audit entry). */
+    alongside?: (em: EntityManager) => Promise<unknown>,
   ): Promise<void> {
     const terminal = args.status === 'SUCCEEDED' || args.status === 'FAILED' || args.status === 'SKIPPED';
     const [ended] = await this.db.run(tenantId, async (em) => {
@@ -157,7 +159,7 @@ export class RunsProjection {
         });
       }
       // The step's duration is observed once: by the write that set finished_at (it equals now() only there).
-      return returning<{ just_finished: boolean; seconds: number | null }>(
+      const rows = await returning<{ just_finished: boolean; seconds: number | null }>(
         em,
         `INSERT INTO step_runs (tenant_id, run_id, step_id, kind, action, status, attempts, input, output, error, started_at, finished_at)
          VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, CASE WHEN $6 = 'SKIPPED' THEN NULL ELSE now() END, CASE WHEN $10 THEN now() END)
@@ -183,6 +185,9 @@ export class RunsProjection {
           terminal,
         ],
       );
+      // Last: an audit append holds its chain's lock until commit.
+      await alongside?.(em);
+      return rows;
     });
     if (ended?.just_finished && ended.seconds !== null && args.status !== 'SKIPPED')
       cordonMetrics.stepFinished(args.kind, args.status, ended.seconds);

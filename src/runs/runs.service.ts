@@ -13,6 +13,7 @@ import { toRunModel } from './mappers/run.mapper';
 import type { PlaybookRunModel } from './models/playbook-run.model';
 import { isUuid } from '../common/ids';
 import { runEvent } from './run-event';
+import type { QueuedRun } from './run-dispatcher';
 
 export interface AlertSnapshot {
   id: string;
@@ -68,14 +69,14 @@ export class RunsService {
     em: EntityManager,
     principal: Principal,
     items: { alert: AlertSnapshot; kase: CaseSnapshot }[],
-  ): Promise<string[]> {
+  ): Promise<QueuedRun[]> {
     const rows: {
       playbookId: string;
       versionId: string;
       workflowId: string;
       caseId: string;
       alertId: string;
-      input: string;
+      input: { event: ReturnType<typeof alertEvent> };
     }[] = [];
     for (const { alert, kase } of items) {
       const event = alertEvent(alert, kase);
@@ -91,17 +92,17 @@ export class RunsService {
           workflowId: `${principal.tenantId}/${version.playbookId}/${alert.id}`,
           caseId: kase.id,
           alertId: alert.id,
-          input: JSON.stringify({ event }),
+          input: { event },
         });
       }
     }
     if (!rows.length) return [];
-    const inserted = await em.query<{ id: string }[]>(
+    const inserted = await em.query<{ id: string; workflow_id: string }[]>(
       `INSERT INTO playbook_runs (tenant_id, playbook_id, playbook_version_id, workflow_id, case_id, alert_id, trigger, requested_by, status, input)
        SELECT $1, v.playbook_id, v.version_id, v.workflow_id, v.case_id, v.alert_id, 'alert.created', $2, 'QUEUED', v.input
          FROM unnest($3::text[], $4::uuid[], $5::text[], $6::uuid[], $7::uuid[], $8::jsonb[])
            AS v(playbook_id, version_id, workflow_id, case_id, alert_id, input)
-       ON CONFLICT (workflow_id) DO NOTHING RETURNING id`,
+       ON CONFLICT (workflow_id) DO NOTHING RETURNING id, workflow_id`,
       [
         principal.tenantId,
         principal.actorId,
@@ -110,10 +111,23 @@ export class RunsService {
         rows.map((r) => r.workflowId),
         rows.map((r) => r.caseId),
         rows.map((r) => r.alertId),
-        rows.map((r) => r.input),
+        rows.map((r) => JSON.stringify(r.input)),
       ],
     );
-    return inserted.map((r) => r.id);
+    const byWorkflow = new Map(rows.map((r) => [r.workflowId, r]));
+    return inserted.map(({ id, workflow_id }) => {
+      const r = byWorkflow.get(workflow_id)!;
+      return {
+        id,
+        tenantId: principal.tenantId,
+        playbookId: r.playbookId,
+        playbookVersionId: r.versionId,
+        workflowId: r.workflowId,
+        caseId: r.caseId,
+        requestedBy: principal.actorId,
+        input: r.input,
+      };
+    });
   }
 
   /**
@@ -126,17 +140,18 @@ export class RunsService {
     tenantId: string,
     eventName: 'case.created' | 'case.updated',
     kase: Record<string, unknown> & { id: string; updatedAt?: unknown },
-  ): Promise<string[]> {
+  ): Promise<QueuedRun[]> {
     const versions = await this.playbooks.triggeredBy(tenantId, eventName, kase, em);
     if (!versions.length) return [];
     const event = await runEvent(em, tenantId, { caseId: kase.id });
     const key =
       eventName === 'case.created' ? kase.id : `${kase.id}/${new Date(String(kase.updatedAt)).getTime()}`;
-    const inserted = await em.query<{ id: string }[]>(
+    const workflowIdOf = (v: { playbookId: string }) => `${tenantId}/${v.playbookId}/${eventName}/${key}`;
+    const inserted = await em.query<{ id: string; workflow_id: string }[]>(
       `INSERT INTO playbook_runs (tenant_id, playbook_id, playbook_version_id, workflow_id, case_id, trigger, requested_by, status, input)
        SELECT $1, v.playbook_id, v.version_id, v.workflow_id, $4, $5, 'system:trigger', 'QUEUED', $6
          FROM unnest($2::text[], $3::uuid[], $7::text[]) AS v(playbook_id, version_id, workflow_id)
-       ON CONFLICT (workflow_id) DO NOTHING RETURNING id`,
+       ON CONFLICT (workflow_id) DO NOTHING RETURNING id, workflow_id`,
       [
         tenantId,
         versions.map((v) => v.playbookId),
@@ -144,10 +159,23 @@ export class RunsService {
         kase.id,
         eventName,
         JSON.stringify({ event }),
-        versions.map((v) => `${tenantId}/${v.playbookId}/${eventName}/${key}`),
+        versions.map(workflowIdOf),
       ],
     );
-    return inserted.map((r) => r.id);
+    const playbookOf = new Map(versions.map((v) => [workflowIdOf(v), v]));
+    return inserted.map(({ id, workflow_id }) => {
+      const v = playbookOf.get(workflow_id)!;
+      return {
+        id,
+        tenantId,
+        playbookId: v.playbookId,
+        playbookVersionId: v.id,
+        workflowId: workflow_id,
+        caseId: kase.id,
+        requestedBy: 'system:trigger',
+        input: { event },
+      };
+    });
   }
 
   async get(tenantId: string, id: string): Promise<PlaybookRunModel> {

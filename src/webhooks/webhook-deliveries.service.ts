@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, type EntityManager } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
 import { returning } from '../database/sql';
 import { WebhooksException } from './webhooks.exception';
@@ -103,14 +103,21 @@ export class WebhookDeliveriesService {
   }
 
   async complete(key: DeliveryKey, result: { alertIds: string[]; created: number }): Promise<void> {
-    await this.db.run(key.tenantId, (em) =>
-      em.query(
-        `UPDATE webhook_deliveries SET status = 'done', alert_ids = $3::uuid[], created_count = $4
-          WHERE endpoint_id = $1 AND delivery_id = $2`,
-        [key.endpointId, key.deliveryId, result.alertIds, result.created],
-      ),
-    );
+    await this.db.run(key.tenantId, (em) => this.completeIn(em, key, result));
     await this.pruneNowAndThen();
+  }
+
+  /** Marks the claim done inside the caller's tenant transaction: with the alerts it stored. */
+  async completeIn(
+    em: EntityManager,
+    key: DeliveryKey,
+    result: { alertIds: string[]; created: number },
+  ): Promise<void> {
+    await em.query(
+      `UPDATE webhook_deliveries SET status = 'done', alert_ids = $3::uuid[], created_count = $4
+        WHERE endpoint_id = $1 AND delivery_id = $2`,
+      [key.endpointId, key.deliveryId, result.alertIds, result.created],
+    );
   }
 
   /** Forgets a claim whose alerts were not stored, so the sender's retry can succeed. */
@@ -124,7 +131,7 @@ export class WebhookDeliveriesService {
   }
 
   /** At most once a minute per process, piggy-backed on deliveries: no timer to own or stop. */
-  private async pruneNowAndThen(): Promise<void> {
+  async pruneNowAndThen(): Promise<void> {
     const now = Date.now();
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now;

@@ -14,10 +14,19 @@ function setup() {
   const deliveries = {
     claim: jest.fn().mockResolvedValue({ kind: 'claimed' }),
     complete: jest.fn().mockResolvedValue(undefined),
+    completeIn: jest.fn().mockResolvedValue(undefined),
     release: jest.fn().mockResolvedValue(undefined),
+    pruneNowAndThen: jest.fn().mockResolvedValue(undefined),
   };
+  // The ingest runs its `alongside` in its transaction (here: a stand-in manager) with what it stored.
+  const em = { transaction: 'ingest' };
   const alerts = {
-    ingest: jest.fn().mockResolvedValue({ alerts: [{ id: 'a1' }], created: 1, deduplicated: 0 }),
+    ingest: jest.fn(
+      async (_principal, _inputs, alongside?: (em: unknown, stored: unknown) => Promise<void>) => {
+        await alongside?.(em, { alertIds: ['a1'], created: 1 });
+        return { alerts: [{ id: 'a1' }], created: 1, deduplicated: 0 };
+      },
+    ),
   };
   const service = new WebhookIngestService(
     endpoints as unknown as WebhookEndpointsService,
@@ -36,7 +45,7 @@ function setup() {
 }
 
 describe('WebhookIngestService', () => {
-  it('stores the alerts as the endpoint, then marks the delivery done', async () => {
+  it('stores the alerts as the endpoint and marks the delivery done in the same transaction', async () => {
     const { service, deliveries, alerts, push } = setup();
     await expect(service.receive(push)).resolves.toEqual({
       replayed: false,
@@ -50,7 +59,8 @@ describe('WebhookIngestService', () => {
       role: 'analyst',
       providerAdmin: false,
     });
-    expect(deliveries.complete).toHaveBeenCalledWith(
+    expect(deliveries.completeIn).toHaveBeenCalledWith(
+      { transaction: 'ingest' },
       { tenantId: 't1', endpointId: 'e1', deliveryId: 'd1' },
       { alertIds: ['a1'], created: 1 },
     );
@@ -62,7 +72,7 @@ describe('WebhookIngestService', () => {
     alerts.ingest.mockRejectedValue(new Error('database went away'));
     await expect(service.receive(push)).rejects.toThrow('database went away');
     expect(deliveries.release).toHaveBeenCalledWith({ tenantId: 't1', endpointId: 'e1', deliveryId: 'd1' });
-    expect(deliveries.complete).not.toHaveBeenCalled();
+    expect(deliveries.completeIn).not.toHaveBeenCalled();
   });
 
   it('answers a redelivery from the stored result without storing anything', async () => {

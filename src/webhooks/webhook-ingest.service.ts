@@ -68,25 +68,28 @@ export class WebhookIngestService {
     if (claim.kind === 'done') return { replayed: true, result: claim.result };
 
     /*
-     * The claim and the alerts are two transactions: AlertsService.ingest owns its transaction
-     * and takes no EntityManager, and the lead owns that service. So the claim is committed
-     * first ('processing'), then the alerts, then the claim is marked done. If storing the
-     * alerts fails the claim is deleted so the sender's retry can succeed; if the process dies
-     * in between, the claim is taken over by a retry after ABANDONED_AFTER_SECONDS, and any
-     * alerts already committed fold into themselves (same fingerprint) rather than duplicate.
+     * The claim is committed first ('processing'), so a concurrent redelivery sees it; the
+     * alerts and the claim's 'done' then commit together. If storing the alerts fails the claim
+     * is deleted so the sender's retry can succeed; if the process dies in between, the claim is
+     * taken over by a retry after ABANDONED_AFTER_SECONDS.
      */
     let result: DeliveryResult;
     try {
       if (inputs.length === 0) {
         result = { accepted: 0, created: 0, deduplicated: 0, alertIds: [] };
+        await this.deliveries.complete(key, { alertIds: [], created: 0 });
       } else {
-        const stored = await this.alerts.ingest(principalFor(endpoint), inputs);
+        // The claim is marked done in the alerts' own transaction: both land, or neither does.
+        const stored = await this.alerts.ingest(principalFor(endpoint), inputs, (em, outcome) =>
+          this.deliveries.completeIn(em, key, outcome),
+        );
         result = {
           accepted: inputs.length,
           created: stored.created,
           deduplicated: stored.deduplicated,
           alertIds: stored.alerts.map((a) => a.id),
         };
+        await this.deliveries.pruneNowAndThen();
       }
     } catch (err) {
       await this.deliveries.release(key).catch((releaseErr: unknown) => {
@@ -94,7 +97,6 @@ export class WebhookIngestService {
       });
       throw err;
     }
-    await this.deliveries.complete(key, { alertIds: result.alertIds, created: result.created });
     return { replayed: false, result };
   }
 }

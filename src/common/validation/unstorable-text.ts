@@ -36,10 +36,8 @@ export function holdsUnstorableText(value: unknown): boolean {
 export function unstorableTextGuard(): RequestHandler {
   return (req, res, next) => {
     if (!holdsUnstorableText(req.body)) return next();
-    res
-      .status(400)
-      .json({
-        errors: [{ message: `body: ${UNSTORABLE_TEXT_MESSAGE}`, extensions: { code: 'BAD_USER_INPUT' } }],
-      });
+    res.status(400).json({
+      errors: [{ message: `body: ${UNSTORABLE_TEXT_MESSAGE}`, extensions: { code: 'BAD_USER_INPUT' } }],
+    });
   };
 }
