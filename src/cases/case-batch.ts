@@ -41,25 +41,7 @@ export async function assignCases(
   const cases = new Map<string, CaseSnapshot>();
   const byKey = new Map<string, string>();
   if (wanted.length) {
-    const rows = await em.query<(CaseSnapshot & { type: string; value: string })[]>(
-      `SELECT DISTINCT ON (o.type, o.value) o.type, o.value, c.id, c.number, c.title, c.severity, c.status
-         FROM observables o
-         JOIN alerts a ON a.id = o.alert_id
-         JOIN cases c ON c.id = a.case_id
-        WHERE o.tenant_id = $1
-          AND (o.type, o.value) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-          AND c.status = ANY($4::text[])
-          AND a.last_seen_at >= now() - make_interval(mins => $5)
-        ORDER BY o.type, o.value, a.last_seen_at DESC`,
-      [
-        tenantId,
-        wanted.map((o) => o.type),
-        wanted.map((o) => o.value),
-        OPEN_CASE_STATUSES,
-        settings.windowMinutes,
-      ],
-    );
-    for (const r of rows) {
+    for (const r of await openCasesSeeing(em, tenantId, wanted, settings.windowMinutes)) {
       byKey.set(key(r), r.id);
       cases.set(r.id, { id: r.id, number: r.number, title: r.title, severity: r.severity, status: r.status });
     }
@@ -154,4 +136,49 @@ export async function assignCases(
     ],
   );
   return { caseOf, cases, opened: opened.map((o) => o.snapshot.id) };
+}
+
+/**
+ * For each entity, the open case whose alert saw it most recently within the window. Two
+ * statements, each safe whatever the planner believes: the entities are looked up one by one
+ * through the observables index (OFFSET 0 keeps that lookup per entity), then their alerts and
+ * cases by primary key. As one join, a young database whose statistics were not gathered yet
+ * (estimates of one row per tenant) was planned as cases × alerts × entities: seconds per batch.
+ */
+async function openCasesSeeing(
+  em: EntityManager,
+  tenantId: string,
+  entities: { type: string; value: string }[],
+  windowMinutes: number,
+): Promise<(CaseSnapshot & { type: string; value: string })[]> {
+  const seen = await em.query<{ type: string; value: string; alert_id: string }[]>(
+    `SELECT k.type, k.value, o.alert_id
+       FROM unnest($2::text[], $3::text[]) AS k(type, value)
+       JOIN LATERAL (
+         SELECT alert_id FROM observables
+          WHERE tenant_id = $1 AND type = k.type AND value = k.value OFFSET 0
+       ) o ON true`,
+    [tenantId, entities.map((o) => o.type), entities.map((o) => o.value)],
+  );
+  if (!seen.length) return [];
+  const recent = await em.query<(CaseSnapshot & { alert_id: string; last_seen_at: Date })[]>(
+    `SELECT a.id AS alert_id, a.last_seen_at, c.id, c.number, c.title, c.severity, c.status
+       FROM alerts a JOIN cases c ON c.id = a.case_id
+      WHERE a.tenant_id = $1 AND a.id = ANY($2::uuid[])
+        AND a.last_seen_at >= now() - make_interval(mins => $3)
+        AND c.status = ANY($4::text[])`,
+    [tenantId, [...new Set(seen.map((s) => s.alert_id))], windowMinutes, OPEN_CASE_STATUSES],
+  );
+  const byAlert = new Map(recent.map((r) => [r.alert_id, r]));
+  const latest = new Map<string, CaseSnapshot & { type: string; value: string; seenAt: number }>();
+  for (const s of seen) {
+    const r = byAlert.get(s.alert_id);
+    if (!r) continue;
+    const seenAt = new Date(r.last_seen_at).getTime();
+    const k = key(s);
+    if ((latest.get(k)?.seenAt ?? -Infinity) >= seenAt) continue;
+    const { id, number, title, severity, status } = r;
+    latest.set(k, { type: s.type, value: s.value, id, number, title, severity, status, seenAt });
+  }
+  return [...latest.values()];
 }

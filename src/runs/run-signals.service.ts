@@ -7,12 +7,16 @@ import { runEventSignal } from '../workflows/messages';
 /**
  * Tells the live runs of a case that the case changed, so a `wait: { event: case.updated }`
  * step can move on. Best effort by design: a run that is not waiting ignores the signal, and a
- * signal lost to a crash is what the wait's `timeout` is for.
+ * signal lost to a crash is what the wait's `timeout` is for. The case events of one turn of the
+ * event loop are looked up together: an ingest of 500 alerts touches hundreds of cases, and one
+ * query per tenant finds their live runs (one per case was most of that ingest's transactions).
  */
 @Injectable()
 export class RunSignals implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RunSignals.name);
   private stop?: () => void;
+  /** Per tenant, per case, the changes heard this turn, in order. */
+  private pending = new Map<string, Map<string, Record<string, unknown>[]>>();
 
   constructor(
     private readonly db: TenantDb,
@@ -21,38 +25,54 @@ export class RunSignals implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.stop = this.events.listen((e) => void this.onEvent(e));
+    this.stop = this.events.listen((e) => this.onEvent(e));
   }
 
   onModuleDestroy(): void {
     this.stop?.();
   }
 
-  private async onEvent(e: DomainEvent): Promise<void> {
+  private onEvent(e: DomainEvent): void {
     if (e.type !== 'case.updated') return;
+    if (this.pending.size === 0) setImmediate(() => void this.flush());
+    let cases = this.pending.get(e.tenantId);
+    if (!cases) this.pending.set(e.tenantId, (cases = new Map()));
+    const data = JSON.parse(JSON.stringify(e.case)) as Record<string, unknown>;
+    cases.set(e.case.id, [...(cases.get(e.case.id) ?? []), data]);
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = new Map();
+    await Promise.all([...batch].map(([tenantId, cases]) => this.signal(tenantId, cases)));
+  }
+
+  private async signal(tenantId: string, cases: Map<string, Record<string, unknown>[]>): Promise<void> {
     try {
-      const runs = await this.db.run(e.tenantId, (em) =>
-        em.query<{ workflow_id: string }[]>(
-          `SELECT workflow_id FROM playbook_runs
-            WHERE tenant_id = $1 AND case_id = $2 AND status IN ('RUNNING', 'WAITING')`,
-          [e.tenantId, e.case.id],
+      const runs = await this.db.run(tenantId, (em) =>
+        em.query<{ workflow_id: string; case_id: string }[]>(
+          `SELECT workflow_id, case_id FROM playbook_runs
+            WHERE tenant_id = $1 AND case_id = ANY($2::uuid[]) AND status IN ('RUNNING', 'WAITING')`,
+          [tenantId, [...cases.keys()]],
         ),
       );
-      const data = JSON.parse(JSON.stringify(e.case)) as Record<string, unknown>;
       await Promise.all(
-        runs.map((r) =>
-          this.temporal.client.workflow
-            .getHandle(r.workflow_id)
-            .signal(runEventSignal, { event: 'case.updated', data })
-            .catch((err: Error) =>
-              this.logger.debug({ workflowId: r.workflow_id, err: err.message }, 'signal not delivered'),
-            ),
-        ),
+        runs.map(async (r) => {
+          const handle = this.temporal.client.workflow.getHandle(r.workflow_id);
+          // Each change in the order it happened: a wait's `when` may look for a passing state.
+          for (const data of cases.get(r.case_id) ?? []) {
+            await handle
+              .signal(runEventSignal, { event: 'case.updated', data })
+              .catch((err: Error) =>
+                this.logger.debug({ workflowId: r.workflow_id, err: err.message }, 'signal not delivered'),
+              );
+          }
+        }),
       );
     } catch (err) {
       this.logger.warn(
-        { caseId: e.case.id, err: (err as Error).message },
-        'could not signal the case’s runs',
+        { caseIds: [...cases.keys()], err: (err as Error).message },
+        'could not signal the cases’ runs',
       );
     }
   }
