@@ -151,23 +151,24 @@ async function openCasesSeeing(
   entities: { type: string; value: string }[],
   windowMinutes: number,
 ): Promise<(CaseSnapshot & { type: string; value: string })[]> {
+  // Only the alerts seen within the window: an entity's whole history would grow every batch.
   const seen = await em.query<{ type: string; value: string; alert_id: string }[]>(
-    `SELECT k.type, k.value, o.alert_id
+    `SELECT k.type, k.value, m.alert_id
        FROM unnest($2::text[], $3::text[]) AS k(type, value)
        JOIN LATERAL (
-         SELECT alert_id FROM observables
-          WHERE tenant_id = $1 AND type = k.type AND value = k.value OFFSET 0
-       ) o ON true`,
-    [tenantId, entities.map((o) => o.type), entities.map((o) => o.value)],
+         SELECT o.alert_id FROM observables o JOIN alerts a ON a.id = o.alert_id
+          WHERE o.tenant_id = $1 AND o.type = k.type AND o.value = k.value
+            AND a.last_seen_at >= now() - make_interval(mins => $4)
+         OFFSET 0
+       ) m ON true`,
+    [tenantId, entities.map((o) => o.type), entities.map((o) => o.value), windowMinutes],
   );
   if (!seen.length) return [];
   const recent = await em.query<(CaseSnapshot & { alert_id: string; last_seen_at: Date })[]>(
     `SELECT a.id AS alert_id, a.last_seen_at, c.id, c.number, c.title, c.severity, c.status
        FROM alerts a JOIN cases c ON c.id = a.case_id
-      WHERE a.tenant_id = $1 AND a.id = ANY($2::uuid[])
-        AND a.last_seen_at >= now() - make_interval(mins => $3)
-        AND c.status = ANY($4::text[])`,
-    [tenantId, [...new Set(seen.map((s) => s.alert_id))], windowMinutes, OPEN_CASE_STATUSES],
+      WHERE a.tenant_id = $1 AND a.id = ANY($2::uuid[]) AND c.status = ANY($3::text[])`,
+    [tenantId, [...new Set(seen.map((s) => s.alert_id))], OPEN_CASE_STATUSES],
   );
   const byAlert = new Map(recent.map((r) => [r.alert_id, r]));
   const latest = new Map<string, CaseSnapshot & { type: string; value: string; seenAt: number }>();
