@@ -12,7 +12,9 @@ import { HISTORIES_DIR } from './support/histories';
  * Replays recorded histories of real runs (approve, reject, failure with compensation) against
  * today's workflow bundle. A change to workflow code that would break runs in flight — a step
  * reordered, an activity added before an existing one without `patched()` — fails here.
- * Re-record on purpose with `CORDON_RECORD_HISTORIES=1 npm test` after a deliberate, versioned change.
+ * Re-record on purpose with `CORDON_RECORD_HISTORIES=1 npm test` after a deliberate, versioned change,
+ * keeping the old recording under another name (`*.pre-local-writes.json` are runs recorded before
+ * the run wrote its own records as local activities: they still replay the regular-activity path).
  * The fixtures are stored decoded, and replay through the payload codec as Cordon's worker runs:
  * a history begun before payloads were encrypted must still go on.
  */
