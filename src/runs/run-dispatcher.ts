@@ -104,6 +104,8 @@ export class RunDispatcher implements OnModuleInit, BeforeApplicationShutdown {
         args: [input],
         searchAttributes,
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // With a worker in this process, its first workflow task comes back with the start.
+        requestEagerStart: true,
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

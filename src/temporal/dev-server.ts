@@ -149,7 +149,10 @@ async function launch(opts: TemporalDevServerOptions, dbFile: string | null): Pr
     args.push('--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal');
   }
   args.push('--namespace', opts.namespace, '--log-level', 'warn');
+  // Eager starts and activities: a local worker gets the task in the answer to the call that
+  // created it, not through a task queue poll.
   args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
+  args.push('--dynamic-config-value', 'system.enableEagerWorkflowStart=true');
   for (const [name, kind] of Object.entries(opts.searchAttributes ?? {})) {
     args.push('--search-attribute', `${name}=${kind}`);
   }

@@ -1,16 +1,22 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import type { EncryptionCodec } from './codec/payload-codec';
 import { PAYLOAD_CODEC } from './codec/payload-codec.provider';
 import { cordonDataConverter } from './codec/data-converter';
 import { SEARCH_ATTRIBUTES, TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal-endpoint';
 import { clientTracingInterceptors } from '../tracing/temporal-tracing';
 
-/** The API side's Temporal client: starts runs, sends approval updates, answers readiness. */
+/**
+ * The API side's Temporal client: starts runs, sends approval updates, answers readiness. Its
+ * connection is the native one a worker uses, and a worker in the same process shares it: a run
+ * started here is then handed to that worker in the start's own answer (eager workflow start),
+ * with no trip through the server's task queue. Where no worker shares it, starts are ordinary.
+ */
 @Injectable()
 export class TemporalClientService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(TemporalClientService.name);
-  private connection?: Connection;
+  private _connection?: NativeConnection;
   private _client?: Client;
   /** Search attributes the namespace knows; runs are tagged only with these. */
   registeredSearchAttributes = new Set<string>();
@@ -21,20 +27,20 @@ export class TemporalClientService implements OnModuleInit, OnApplicationShutdow
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.connection = await Connection.connect({
+    this._connection = await NativeConnection.connect({
       address: this.endpoint.address,
       tls: this.endpoint.tls ? {} : undefined,
       apiKey: this.endpoint.apiKey,
     });
     this._client = new Client({
-      connection: this.connection,
+      connection: this._connection,
       namespace: this.endpoint.namespace,
       // Inputs, signals and updates are sealed before they leave the process (issue 7).
       dataConverter: cordonDataConverter(this.codec),
       interceptors: { workflow: clientTracingInterceptors() },
     });
     try {
-      const res = await this.connection.operatorService.listSearchAttributes({
+      const res = await this._connection.operatorService.listSearchAttributes({
         namespace: this.endpoint.namespace,
       });
       const known = new Set(Object.keys(res.customAttributes ?? {}));
@@ -55,6 +61,12 @@ export class TemporalClientService implements OnModuleInit, OnApplicationShutdow
     }
   }
 
+  /** For the worker in this process: one connection, so the server may hand it runs eagerly. */
+  get connection(): NativeConnection {
+    if (!this._connection) throw new Error('Temporal connection used before it connected');
+    return this._connection;
+  }
+
   get client(): Client {
     if (!this._client) throw new Error('Temporal client used before it connected');
     return this._client;
@@ -65,6 +77,7 @@ export class TemporalClientService implements OnModuleInit, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.connection?.close();
+    // After every module's beforeApplicationShutdown: the worker sharing it has stopped.
+    await this._connection?.close();
   }
 }

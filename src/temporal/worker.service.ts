@@ -7,7 +7,7 @@ import {
   type OnApplicationBootstrap,
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { createActionActivities } from '../activities/action.activities';
 import { createRunActivities } from '../activities/run.activities';
@@ -22,6 +22,7 @@ import { ConnectionsService } from '../integrations/connections.service';
 import { RunsProjection } from '../runs/runs-projection.service';
 import { AuditWriter } from '../audit/audit-writer';
 import { TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal-endpoint';
+import { TemporalClientService } from './temporal-client.service';
 import type { EncryptionCodec } from './codec/payload-codec';
 import { PAYLOAD_CODEC } from './codec/payload-codec.provider';
 import { cordonDataConverter } from './codec/data-converter';
@@ -43,7 +44,6 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly logger = new Logger(WorkerService.name);
   private worker?: Worker;
   private running?: Promise<void>;
-  private connection?: NativeConnection;
   private dryRunFakes?: DryRunFakes;
 
   constructor(
@@ -59,14 +59,10 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly runs: RunsProjection,
     private readonly approvals: ApprovalsProjection,
     private readonly audit: AuditWriter,
+    private readonly temporal: TemporalClientService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.connection = await NativeConnection.connect({
-      address: this.endpoint.address,
-      tls: this.endpoint.tls ? {} : undefined,
-      apiKey: this.endpoint.apiKey,
-    });
     const bundle = workflowBundlePath();
     // The prebuilt bundle has no tracing interceptor (it costs memory in every workflow): with
     // tracing on, or without a build, the workflows are bundled here, with it if tracing is on.
@@ -76,7 +72,8 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       ? { workflowBundle: { codePath: bundle } }
       : { workflowsPath: path.resolve(__dirname, '../workflows') };
     this.worker = await Worker.create({
-      connection: this.connection,
+      // The client's connection: runs this process starts come to this worker eagerly.
+      connection: this.temporal.connection,
       namespace: this.endpoint.namespace,
       taskQueue: this.endpoint.taskQueue,
       ...workflows,
@@ -119,7 +116,6 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
     await this.running;
-    await this.connection?.close();
     await this.dryRunFakes?.stop();
   }
 }
