@@ -1,4 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { QueryFailedError } from 'typeorm';
+import type { TenantDb } from '../database/tenant-db';
 import { changeDigest } from '../audit/audit-chain';
 import { runActor } from '../audit/audit-actor';
 import type { AuditEvent } from '../audit/audit-chain';
@@ -17,7 +19,13 @@ import { heartbeatInterval, whileHeartbeating } from './heartbeating';
 import { cordonMetrics, type CallOutcome } from '../metrics/cordon.metrics';
 import { inAction } from '../tracing/vendor-call';
 
+/** What the attempt's opening transaction found: done before, a connection to call, or a refusal. */
+type Opened = { completedOutput?: Record<string, unknown> } & (
+  { resolved?: ResolvedAction } | { refused: unknown }
+);
+
 export interface ActionDeps extends BuiltinDeps {
+  db: TenantDb;
   connections: ConnectionsService;
   projection: RunsProjection;
   dryRunFakes: DryRunFakes;
@@ -59,17 +67,27 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
       const attempt = ctx.info.attempt;
       const { tenantId, runId, stepId } = args;
       const kind = args.kind ?? 'action';
-      const { completedOutput } = await whileDatabaseAway(ctx, () =>
-        deps.projection.stepAttempt(tenantId, {
-          runId,
-          stepId,
-          kind,
-          action: args.action,
-          input: args.input,
-          attempt,
+      const builtin = builtins[args.action];
+      const callsOut = !builtin && !args.dryRun;
+      // The attempt's record and the connection (its secret's use audited) in one transaction.
+      const opened = await whileDatabaseAway(ctx, () =>
+        deps.db.run(tenantId, async (em): Promise<Opened> => {
+          const record = { runId, stepId, kind, action: args.action, input: args.input, attempt };
+          const { completedOutput } = await deps.projection.stepAttemptIn(em, tenantId, record);
+          if (completedOutput || !callsOut) return { completedOutput };
+          try {
+            const use = { actor: runActor(runId), purpose: `action ${args.action}` };
+            return { resolved: await deps.connections.resolveIn(em, tenantId, args.action, use) };
+          } catch (err) {
+            // A refusal (an unbound capability, say) must not undo the attempt's record: it is
+            // raised below like any failure. A failed statement has aborted the transaction.
+            if (err instanceof QueryFailedError) throw err;
+            return { refused: err };
+          }
         }),
       );
-      if (completedOutput) return completedOutput;
+      deps.projection.changed(tenantId, runId);
+      if (opened.completedOutput) return opened.completedOutput;
       // Set once a vendor's action is about to be called: that call is what the audit log keeps.
       let called: ResolvedAction | null = null;
       let callSucceeded = false;
@@ -100,16 +118,17 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
           (d) => ctx.heartbeat(d),
           heartbeatInterval(ctx.info.heartbeatTimeoutMs),
           async (heartbeat): Promise<Record<string, unknown>> => {
-            const builtin = builtins[args.action];
             if (builtin && args.dryRun) return { dry_run: true, would: args.action, with: args.input };
             if (builtin) return builtin({ tenantId, runId, stepId, caseId: args.caseId, input: args.input });
-            const resolved = args.dryRun
-              ? await dryRunTarget(deps, tenantId, args.action)
-              : await deps.connections.resolve(tenantId, args.action, {
-                  actor: runActor(runId),
-                  purpose: `action ${args.action}`,
-                });
-            if (!args.dryRun) called = resolved;
+            if ('refused' in opened) throw opened.refused;
+            let resolved: ResolvedAction;
+            if (args.dryRun) resolved = await dryRunTarget(deps, tenantId, args.action);
+            else {
+              resolved = opened.resolved!;
+              // Checked again before every use: the policy or the name's addresses may have changed.
+              await deps.connections.assertReachable(resolved.connection);
+              called = resolved;
+            }
             const vendor = resolved.definition.manifest.id;
             const http = clientFor(resolved.definition.manifest.vendor, vendor, resolved.connection);
             const call = () =>

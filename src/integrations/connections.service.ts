@@ -145,49 +145,60 @@ export class ConnectionsService {
     actionName: string,
     use: SecretUse = { purpose: `action ${actionName}` },
   ): Promise<ResolvedAction> {
-    const dot = actionName.indexOf('.');
-    const head = actionName.slice(0, dot);
-    const tail = actionName.slice(dot + 1);
-    const resolved = await this.db.run(tenantId, async (em): Promise<ResolvedAction> => {
-      if (actionName in CAPABILITIES) {
-        // One read for both: a binding of the capability itself wins over one of its category.
-        const bindings = await em.find(CapabilityBindingEntity, {
-          where: [
-            { tenantId, capability: actionName },
-            { tenantId, capability: head },
-          ],
-        });
-        const binding =
-          bindings.find((b) => b.capability === actionName) ?? bindings.find((b) => b.capability === head);
-        if (!binding) throw IntegrationsException.unbound(actionName);
-        const connection = await findConnection(em, tenantId, binding.connectionId);
-        if (!connection) throw IntegrationsException.connectionNotFound(binding.connectionId);
-        const definition = this.integrations.get(connection.integrationId);
-        const name = definition.manifest.capabilities[actionName];
-        const action = name ? definition.actions[name] : undefined;
-        if (!action) throw IntegrationsException.unbound(actionName);
-        return { definition, action, connection: await this.openedIn(em, connection, use) };
-      }
-      if (!this.integrations.has(head)) {
-        throw new AppError(
-          'BAD_USER_INPUT',
-          `unknown action "${actionName}": neither a capability nor an installed integration's action`,
-        );
-      }
-      const definition = this.integrations.get(head);
-      const action = definition.actions[tail];
-      if (!action) throw new AppError('BAD_USER_INPUT', `${head} has no action "${tail}"`);
-      const connection = await em.findOne(ConnectionEntity, {
-        where: { tenantId, integrationId: head },
-        order: { createdAt: 'ASC' },
-      });
-      if (!connection)
-        throw new AppError('BAD_USER_INPUT', `this tenant has no ${head} connection (upsertConnection)`);
-      return { definition, action, connection: await this.openedIn(em, connection, use) };
-    });
+    const resolved = await this.db.run(tenantId, (em) => this.resolveIn(em, tenantId, actionName, use));
     // Checked again before every use: the policy or the name's addresses may have changed.
     await this.assertReachable(resolved.connection);
     return resolved;
+  }
+
+  /**
+   * `resolve` inside the caller's tenant transaction (the secret's use is audited in it). The
+   * caller must still `assertReachable` the connection before calling out.
+   */
+  async resolveIn(
+    em: EntityManager,
+    tenantId: string,
+    actionName: string,
+    use: SecretUse = { purpose: `action ${actionName}` },
+  ): Promise<ResolvedAction> {
+    const dot = actionName.indexOf('.');
+    const head = actionName.slice(0, dot);
+    const tail = actionName.slice(dot + 1);
+    if (actionName in CAPABILITIES) {
+      // One read for both: a binding of the capability itself wins over one of its category.
+      const bindings = await em.find(CapabilityBindingEntity, {
+        where: [
+          { tenantId, capability: actionName },
+          { tenantId, capability: head },
+        ],
+      });
+      const binding =
+        bindings.find((b) => b.capability === actionName) ?? bindings.find((b) => b.capability === head);
+      if (!binding) throw IntegrationsException.unbound(actionName);
+      const connection = await findConnection(em, tenantId, binding.connectionId);
+      if (!connection) throw IntegrationsException.connectionNotFound(binding.connectionId);
+      const definition = this.integrations.get(connection.integrationId);
+      const name = definition.manifest.capabilities[actionName];
+      const action = name ? definition.actions[name] : undefined;
+      if (!action) throw IntegrationsException.unbound(actionName);
+      return { definition, action, connection: await this.openedIn(em, connection, use) };
+    }
+    if (!this.integrations.has(head)) {
+      throw new AppError(
+        'BAD_USER_INPUT',
+        `unknown action "${actionName}": neither a capability nor an installed integration's action`,
+      );
+    }
+    const definition = this.integrations.get(head);
+    const action = definition.actions[tail];
+    if (!action) throw new AppError('BAD_USER_INPUT', `${head} has no action "${tail}"`);
+    const connection = await em.findOne(ConnectionEntity, {
+      where: { tenantId, integrationId: head },
+      order: { createdAt: 'ASC' },
+    });
+    if (!connection)
+      throw new AppError('BAD_USER_INPUT', `this tenant has no ${head} connection (upsertConnection)`);
+    return { definition, action, connection: await this.openedIn(em, connection, use) };
   }
 
   /**

@@ -25,7 +25,7 @@ export class RunsProjection {
   ) {}
 
   /** Tells `playbookRunUpdated` subscribers, after the write committed. */
-  private changed(tenantId: string, runId: string): void {
+  changed(tenantId: string, runId: string): void {
     this.events.publish({ type: 'run.updated', tenantId, runId });
   }
 
@@ -80,27 +80,35 @@ export class RunsProjection {
       lastError?: StepFailureInfo;
     },
   ): Promise<{ completedOutput?: Record<string, unknown> }> {
-    const [row] = await this.db.run(tenantId, (em) =>
-      em.query<{ status: string; output: Record<string, unknown> | null }[]>(
-        `INSERT INTO step_runs (tenant_id, run_id, step_id, kind, action, status, attempts, input, started_at)
+    const attempt = await this.db.run(tenantId, (em) => this.stepAttemptIn(em, tenantId, args));
+    this.changed(tenantId, args.runId);
+    return attempt;
+  }
+
+  /** `stepAttempt` inside the caller's tenant transaction; the caller calls `changed` after commit. */
+  async stepAttemptIn(
+    em: EntityManager,
+    tenantId: string,
+    args: { runId: string; stepId: string; kind: string; action?: string; input: unknown; attempt: number },
+  ): Promise<{ completedOutput?: Record<string, unknown> }> {
+    const [row] = await em.query<{ status: string; output: Record<string, unknown> | null }[]>(
+      `INSERT INTO step_runs (tenant_id, run_id, step_id, kind, action, status, attempts, input, started_at)
          VALUES ($1, $2, $3, $4, $5, 'RUNNING', $6, $7, now())
          ON CONFLICT (run_id, step_id) DO UPDATE
            SET attempts = GREATEST(step_runs.attempts, EXCLUDED.attempts),
                status = CASE WHEN step_runs.status = 'SUCCEEDED' THEN step_runs.status ELSE 'RUNNING' END,
                input = EXCLUDED.input, updated_at = now()
          RETURNING status, output`,
-        [
-          tenantId,
-          args.runId,
-          args.stepId,
-          args.kind,
-          args.action ?? null,
-          args.attempt,
-          JSON.stringify(args.input ?? null),
-        ],
-      ),
+      [
+        tenantId,
+        args.runId,
+        args.stepId,
+        args.kind,
+        args.action ?? null,
+        args.attempt,
+        JSON.stringify(args.input ?? null),
+      ],
     );
-    this.changed(tenantId, args.runId);
     return row?.status === 'SUCCEEDED' && row.output ? { completedOutput: row.output } : {};
   }
 

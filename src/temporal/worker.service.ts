@@ -23,6 +23,7 @@ import { RunsProjection } from '../runs/runs-projection.service';
 import { AuditWriter } from '../audit/audit-writer';
 import { TEMPORAL_ENDPOINT, type TemporalEndpoint } from './temporal-endpoint';
 import { TemporalClientService } from './temporal-client.service';
+import { TenantDb } from '../database/tenant-db';
 import type { EncryptionCodec } from './codec/payload-codec';
 import { PAYLOAD_CODEC } from './codec/payload-codec.provider';
 import { cordonDataConverter } from './codec/data-converter';
@@ -60,6 +61,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly approvals: ApprovalsProjection,
     private readonly audit: AuditWriter,
     private readonly temporal: TemporalClientService,
+    private readonly db: TenantDb,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -82,6 +84,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       activities: {
         ...createRunActivities({ runs: this.runs, approvals: this.approvals, launcher: this.launcher }),
         ...createActionActivities({
+          db: this.db,
           connections: this.connections,
           cases: this.cases,
           caseUpdates: this.caseUpdates,
