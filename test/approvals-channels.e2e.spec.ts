@@ -9,6 +9,7 @@ import { createSmtpFake, type SmtpFake } from '../integrations/smtp-email/fake/s
 import { startCordon, testDatabase, type CordonProcess } from './support/cordon-process';
 import { errorCodes, eventually, graphqlClient } from './support/graphql-client';
 import { recordHistory } from './support/histories';
+import { manualContainPlaybook } from '../src/playbooks/testing/playbook-samples';
 
 /**
  * Approvals outside GraphQL, on the built server with real Temporal: Slack buttons (signed,
@@ -142,28 +143,13 @@ describe('approvals through Slack, e-mail and Teams', () => {
     await db?.drop();
   });
 
+  /** Find the host, ask (showing the decider the host), contain it when approved. */
   function playbook(id: string, approval: string): string {
-    return `
-id: ${id}
-name: ${id}
-trigger: { event: manual }
-inputs:
-  hostname: none
-steps:
-  - id: host
-    action: edr.find_host
-    with: { hostname: '{{ inputs.hostname }}' }
-  - id: approve
-    approval:
-      prompt: 'Contain {{ steps.host.output.hostname }}?'
-      ${approval}
+    return manualContainPlaybook(id, {
+      approval: `${approval}
       context:
-        target: { host: '{{ steps.host.output.hostname }}', ip: '{{ steps.host.output.ip }}' }
-  - id: isolate
-    if: '{{ steps.approve.decision = "approved" }}'
-    action: edr.isolate_host
-    with: { host_id: '{{ steps.host.output.host_id }}' }
-`;
+        target: { host: '{{ steps.host.output.hostname }}', ip: '{{ steps.host.output.ip }}' }`,
+    });
   }
 
   async function save(source: string): Promise<void> {

@@ -4,6 +4,7 @@ import { createFalconFake, type FalconFake } from '../integrations/crowdstrike-f
 import { startCordon, testDatabase, type CordonProcess } from './support/cordon-process';
 import { errorCodes, eventually, graphqlClient } from './support/graphql-client';
 import { recordHistory } from './support/histories';
+import { manualContainPlaybook } from '../src/playbooks/testing/playbook-samples';
 
 /**
  * Human in the loop on the built server, real Temporal and a real database: quorum and four
@@ -151,30 +152,14 @@ describe('approvals: human in the loop on real Temporal', () => {
     await db?.drop();
   });
 
-  /** Find the host, ask, contain it when approved. */
+  /** Find the host, ask (showing the decider the host), contain it when approved. */
   function containPlaybook(id: string, approval: string): string {
-    return `
-id: ${id}
-name: ${id}
-trigger: { event: manual }
-inputs:
-  hostname: none
-steps:
-  - id: host
-    action: edr.find_host
-    with: { hostname: '{{ inputs.hostname }}' }
-  - id: approve
-    approval:
-      prompt: 'Contain {{ steps.host.output.hostname }}?'
-      ${approval}
+    return manualContainPlaybook(id, {
+      approval: `${approval}
       context:
         target: { host: '{{ steps.host.output.hostname }}', ip: '{{ steps.host.output.ip }}', os: '{{ steps.host.output.os }}' }
-        on_approve: 'Network-contain {{ steps.host.output.hostname }} through the EDR.'
-  - id: isolate
-    if: '{{ steps.approve.decision = "approved" }}'
-    action: edr.isolate_host
-    with: { host_id: '{{ steps.host.output.host_id }}' }
-`;
+        on_approve: 'Network-contain {{ steps.host.output.hostname }} through the EDR.'`,
+    });
   }
 
   async function save(source: string): Promise<void> {

@@ -81,10 +81,9 @@ describe('metrics: /metrics after real ingest, runs, vendor calls and approvals'
       `mutation($input: SavePlaybookInput!) { savePlaybook(input: $input) { id } }`,
       {
         input: {
-          source: manualContainPlaybook(
-            PLAYBOOK,
-            'retry: { max_attempts: 4, initial_interval: 100ms, backoff: 1 }',
-          ),
+          source: manualContainPlaybook(PLAYBOOK, {
+            isolate: 'retry: { max_attempts: 4, initial_interval: 100ms, backoff: 1 }',
+          }),
         },
       },
       ADMIN_KEY,

@@ -250,10 +250,14 @@ export const STRUCTURAL_SAMPLES: StructuralSample[] = [
 ];
 
 /**
- * Run by hand: find the host, ask one approver, contain it when approved. `isolateOptions` are
- * extra lines for the isolate step (e.g. a quick retry), indented as its fields.
+ * Run by hand: find the host, ask, contain it when approved. `approval` is the approval step's
+ * own fields (one approver by default), `isolate` extra fields for the isolate step (a quick
+ * retry, say); a second line of either is indented as the step's fields.
  */
-export function manualContainPlaybook(id: string, isolateOptions = ''): string {
+export function manualContainPlaybook(
+  id: string,
+  { approval = 'quorum: 1', isolate = '' }: { approval?: string; isolate?: string } = {},
+): string {
   return `
 id: ${id}
 name: ${id}
@@ -267,10 +271,10 @@ steps:
   - id: approve
     approval:
       prompt: 'Contain {{ steps.host.output.hostname }}?'
-      quorum: 1
+      ${approval}
   - id: isolate
     if: '{{ steps.approve.decision = "approved" }}'
     action: edr.isolate_host
     with: { host_id: '{{ steps.host.output.host_id }}' }
-${isolateOptions ? `    ${isolateOptions}\n` : ''}`;
+${isolate ? `    ${isolate}\n` : ''}`;
 }
