@@ -37,10 +37,12 @@ export class CaseTriggers implements OnModuleInit, OnModuleDestroy {
     const eventName = e.created ? 'case.created' : 'case.updated';
     try {
       const kase = JSON.parse(JSON.stringify(e.case)) as Record<string, unknown> & { id: string };
-      // Most case events trigger nothing: the (cached) trigger check spares them a transaction.
-      if (!(await this.playbooks.triggeredBy(e.tenantId, eventName, kase)).length) return;
+      // Matched first (the tenant's playbooks are cached): most case events trigger nothing and
+      // so open no transaction.
+      const versions = await this.playbooks.triggeredBy(e.tenantId, eventName, kase);
+      if (!versions.length) return;
       const runs = await this.db.run(e.tenantId, (em) =>
-        this.runs.queueForCase(em, e.tenantId, eventName, kase),
+        this.runs.queueForCase(em, e.tenantId, eventName, kase, versions),
       );
       this.dispatcher.dispatchInBackground(runs);
     } catch (err) {

@@ -131,17 +131,18 @@ export class RunsService {
   }
 
   /**
-   * Queues the runs a case event triggers (`case.created`, `case.updated`), in the caller's
-   * transaction. The workflow id names the event (the case's update time for an update), so
-   * hearing of one change twice starts nothing twice.
+   * Queues the runs of `versions`, the playbooks a case event triggers (`case.created`,
+   * `case.updated`; PlaybooksService.triggeredBy), in the caller's transaction. The workflow id
+   * names the event (the case's update time for an update), so hearing of one change twice
+   * starts nothing twice.
    */
   async queueForCase(
     em: EntityManager,
     tenantId: string,
     eventName: 'case.created' | 'case.updated',
     kase: Record<string, unknown> & { id: string; updatedAt?: unknown },
+    versions: { id: string; playbookId: string }[],
   ): Promise<QueuedRun[]> {
-    const versions = await this.playbooks.triggeredBy(tenantId, eventName, kase, em);
     if (!versions.length) return [];
     const event = await runEvent(em, tenantId, { caseId: kase.id });
     const key =
