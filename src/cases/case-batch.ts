@@ -141,9 +141,11 @@ export async function assignCases(
 /**
  * For each entity, the open case whose alert saw it most recently within the window. Two
  * statements, each safe whatever the planner believes: the entities are looked up one by one
- * through the observables index (OFFSET 0 keeps that lookup per entity), then their alerts and
- * cases by primary key. As one join, a young database whose statistics were not gathered yet
- * (estimates of one row per tenant) was planned as cases × alerts × entities: seconds per batch.
+ * through the observables index (OFFSET 0 keeps that lookup per entity) and folded, inside the
+ * database, to the cases their alerts belong to; then those cases by primary key. As one join, a
+ * young database whose statistics were not gathered yet (estimates of one row per tenant) was
+ * planned as cases × alerts × entities: seconds per batch. Returning the alerts themselves grew
+ * with the window's history (an IP seen by a thousand alerts is still one or two cases).
  */
 async function openCasesSeeing(
   em: EntityManager,
@@ -152,33 +154,34 @@ async function openCasesSeeing(
   windowMinutes: number,
 ): Promise<(CaseSnapshot & { type: string; value: string })[]> {
   // Only the alerts seen within the window: an entity's whole history would grow every batch.
-  const seen = await em.query<{ type: string; value: string; alert_id: string }[]>(
-    `SELECT k.type, k.value, m.alert_id
+  const seen = await em.query<{ type: string; value: string; case_id: string; seen_at: Date }[]>(
+    `SELECT k.type, k.value, m.case_id, m.seen_at
        FROM unnest($2::text[], $3::text[]) AS k(type, value)
        JOIN LATERAL (
-         SELECT o.alert_id FROM observables o JOIN alerts a ON a.id = o.alert_id
+         SELECT a.case_id, max(a.last_seen_at) AS seen_at
+           FROM observables o JOIN alerts a ON a.id = o.alert_id
           WHERE o.tenant_id = $1 AND o.type = k.type AND o.value = k.value
-            AND a.last_seen_at >= now() - make_interval(mins => $4)
+            AND a.last_seen_at >= now() - make_interval(mins => $4) AND a.case_id IS NOT NULL
+          GROUP BY a.case_id
          OFFSET 0
        ) m ON true`,
     [tenantId, entities.map((o) => o.type), entities.map((o) => o.value), windowMinutes],
   );
   if (!seen.length) return [];
-  const recent = await em.query<(CaseSnapshot & { alert_id: string; last_seen_at: Date })[]>(
-    `SELECT a.id AS alert_id, a.last_seen_at, c.id, c.number, c.title, c.severity, c.status
-       FROM alerts a JOIN cases c ON c.id = a.case_id
-      WHERE a.tenant_id = $1 AND a.id = ANY($2::uuid[]) AND c.status = ANY($3::text[])`,
-    [tenantId, [...new Set(seen.map((s) => s.alert_id))], OPEN_CASE_STATUSES],
+  const open = await em.query<CaseSnapshot[]>(
+    `SELECT id, number, title, severity, status FROM cases
+      WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND status = ANY($3::text[])`,
+    [tenantId, [...new Set(seen.map((s) => s.case_id))], OPEN_CASE_STATUSES],
   );
-  const byAlert = new Map(recent.map((r) => [r.alert_id, r]));
+  const byId = new Map(open.map((c) => [c.id, c]));
   const latest = new Map<string, CaseSnapshot & { type: string; value: string; seenAt: number }>();
   for (const s of seen) {
-    const r = byAlert.get(s.alert_id);
-    if (!r) continue;
-    const seenAt = new Date(r.last_seen_at).getTime();
+    const c = byId.get(s.case_id);
+    if (!c) continue;
+    const seenAt = new Date(s.seen_at).getTime();
     const k = key(s);
     if ((latest.get(k)?.seenAt ?? -Infinity) >= seenAt) continue;
-    const { id, number, title, severity, status } = r;
+    const { id, number, title, severity, status } = c;
     latest.set(k, { type: s.type, value: s.value, id, number, title, severity, status, seenAt });
   }
   return [...latest.values()];
