@@ -26,6 +26,11 @@ describe('alerts and cases on a real database', () => {
   let updates: CaseUpdatesService;
   let membership: CaseMembershipService;
   let metrics: CaseMetricsService;
+  /** An ingest, and the alerts it stored or folded into, as the API's `alerts` field reads them. */
+  const ingest = async (who: Principal, inputs: AlertInput[]) => {
+    const stored = await alerts.ingest(who, inputs);
+    return { ...stored, alerts: await alerts.byIds(who.tenantId, stored.alertIds) };
+  };
 
   beforeAll(async () => {
     m = await migratedDatabase();
@@ -66,10 +71,10 @@ describe('alerts and cases on a real database', () => {
 
   it('folds a repeated delivery into one alert, bumping duplicateCount and lastSeenAt', async () => {
     const p = principalFor(await m.newTenant());
-    const first = await alerts.ingest(p, [
+    const first = await ingest(p, [
       alert({ sourceRef: 'x-1', detectedAt: new Date('2026-11-01T10:00:00Z') }),
     ]);
-    const again = await alerts.ingest(p, [
+    const again = await ingest(p, [
       alert({ sourceRef: 'x-1', detectedAt: new Date('2026-11-01T10:05:00Z') }),
     ]);
     expect(first).toMatchObject({ created: 1, deduplicated: 0 });
@@ -88,23 +93,23 @@ describe('alerts and cases on a real database', () => {
       ),
     );
     const p = principalFor(tenantId);
-    const a = (await alerts.ingest(p, [alert({ rule: 'R1', observables: host('WS-01') })])).alerts[0];
+    const a = (await ingest(p, [alert({ rule: 'R1', observables: host('WS-01') })])).alerts[0];
     expect(
-      (await alerts.ingest(p, [alert({ rule: 'R1', title: 'other words', observables: host('ws-01') })]))
+      (await ingest(p, [alert({ rule: 'R1', title: 'other words', observables: host('ws-01') })]))
         .deduplicated,
     ).toBe(1);
     // Age the alert past the window: the next repeat is a new alert.
     await m.db.run(tenantId, (em) =>
       em.query(`UPDATE alerts SET last_seen_at = now() - interval '2 hours' WHERE id = $1`, [a.id]),
     );
-    const later = await alerts.ingest(p, [alert({ rule: 'R1', observables: host('WS-01') })]);
+    const later = await ingest(p, [alert({ rule: 'R1', observables: host('WS-01') })]);
     expect(later.created).toBe(1);
     expect(later.alerts[0].id).not.toBe(a.id);
     // The "av" source also tells alerts apart by IP.
     const ip = (v: string) => [...host('WS-05'), { type: 'IP' as const, value: v }];
-    const r1 = await alerts.ingest(p, [alert({ source: 'av', rule: 'EICAR', observables: ip('192.0.2.1') })]);
-    const r2 = await alerts.ingest(p, [alert({ source: 'av', rule: 'EICAR', observables: ip('192.0.2.2') })]);
-    const r3 = await alerts.ingest(p, [alert({ source: 'av', rule: 'EICAR', observables: ip('192.0.2.2') })]);
+    const r1 = await ingest(p, [alert({ source: 'av', rule: 'EICAR', observables: ip('192.0.2.1') })]);
+    const r2 = await ingest(p, [alert({ source: 'av', rule: 'EICAR', observables: ip('192.0.2.2') })]);
+    const r3 = await ingest(p, [alert({ source: 'av', rule: 'EICAR', observables: ip('192.0.2.2') })]);
     expect([r1.created, r2.created, r3.created]).toEqual([1, 1, 0]);
   });
 
@@ -112,7 +117,7 @@ describe('alerts and cases on a real database', () => {
     const tenantId = await m.newTenant();
     const p = principalFor(tenantId);
     const [x, y] = (
-      await alerts.ingest(p, [
+      await ingest(p, [
         alert({
           sourceRef: 'f-1',
           source: 'edr',
@@ -157,13 +162,11 @@ describe('alerts and cases on a real database', () => {
   it('correlates alerts sharing a host into the open case, and not into a closed one', async () => {
     const tenantId = await m.newTenant();
     const p = principalFor(tenantId);
-    const a = (
-      await alerts.ingest(p, [alert({ sourceRef: 'c-1', observables: host('WS-01'), severity: 'LOW' })])
-    ).alerts[0];
-    const b = (
-      await alerts.ingest(p, [alert({ sourceRef: 'c-2', observables: host('WS-01'), severity: 'HIGH' })])
-    ).alerts[0];
-    const c = (await alerts.ingest(p, [alert({ sourceRef: 'c-3', observables: host('WS-02') })])).alerts[0];
+    const a = (await ingest(p, [alert({ sourceRef: 'c-1', observables: host('WS-01'), severity: 'LOW' })]))
+      .alerts[0];
+    const b = (await ingest(p, [alert({ sourceRef: 'c-2', observables: host('WS-01'), severity: 'HIGH' })]))
+      .alerts[0];
+    const c = (await ingest(p, [alert({ sourceRef: 'c-3', observables: host('WS-02') })])).alerts[0];
     expect(b.caseId).toBe(a.caseId);
     expect(c.caseId).not.toBe(a.caseId);
     const kase = await cases.get(tenantId, a.caseId!);
@@ -176,14 +179,14 @@ describe('alerts and cases on a real database', () => {
 
     await updates.update(p, { caseId: a.caseId!, status: 'RESOLVED' });
     await updates.update(p, { caseId: a.caseId!, status: 'CLOSED', resolution: 'TRUE_POSITIVE' });
-    const d = (await alerts.ingest(p, [alert({ sourceRef: 'c-4', observables: host('WS-01') })])).alerts[0];
+    const d = (await ingest(p, [alert({ sourceRef: 'c-4', observables: host('WS-01') })])).alerts[0];
     expect(d.caseId).not.toBe(a.caseId);
   });
 
   it('handles a batch as a whole: repeats inside it fold, alerts sharing a host share one new case', async () => {
     const tenantId = await m.newTenant();
     const p = principalFor(tenantId);
-    const res = await alerts.ingest(p, [
+    const res = await ingest(p, [
       alert({ sourceRef: 'b-1', observables: host('WS-77') }),
       alert({ sourceRef: 'b-1', observables: host('WS-77') }),
       alert({ sourceRef: 'b-2', observables: host('WS-77'), severity: 'CRITICAL' }),
@@ -219,7 +222,7 @@ describe('alerts and cases on a real database', () => {
     );
     const p = principalFor(tenantId);
     const [a, b] = (
-      await alerts.ingest(p, [
+      await ingest(p, [
         alert({ sourceRef: 'n-1', observables: host('WS-09') }),
         alert({ sourceRef: 'n-2', observables: host('WS-09') }),
       ])
@@ -230,7 +233,7 @@ describe('alerts and cases on a real database', () => {
   it('walks the lifecycle, refusing illegal moves and closing only with a resolution', async () => {
     const tenantId = await m.newTenant();
     const p = principalFor(tenantId);
-    const { caseId } = (await alerts.ingest(p, [alert({ sourceRef: 'l-1' })])).alerts[0];
+    const { caseId } = (await ingest(p, [alert({ sourceRef: 'l-1' })])).alerts[0];
     expect(await code(updates.update(p, { caseId: caseId!, status: 'CLOSED' }))).toBe('BAD_USER_INPUT');
     expect(await code(updates.update(p, { caseId: caseId!, status: 'CLOSED', resolution: 'BENIGN' }))).toBe(
       'CONFLICT',
@@ -270,7 +273,7 @@ describe('alerts and cases on a real database', () => {
     const tenantId = await m.newTenant();
     const p = principalFor(tenantId);
     const [a, b] = (
-      await alerts.ingest(p, [
+      await ingest(p, [
         alert({ sourceRef: 'm-1', observables: host('A') }),
         alert({ sourceRef: 'm-2', observables: host('B'), severity: 'CRITICAL' }),
       ])
@@ -290,7 +293,7 @@ describe('alerts and cases on a real database', () => {
   it('keeps tenants apart: another tenant cannot see or change a case', async () => {
     const a = principalFor(await m.newTenant());
     const b = principalFor(await m.newTenant());
-    const { caseId } = (await alerts.ingest(a, [alert({ sourceRef: 't-1' })])).alerts[0];
+    const { caseId } = (await ingest(a, [alert({ sourceRef: 't-1' })])).alerts[0];
     expect(await code(cases.get(b.tenantId, caseId!))).toBe('NOT_FOUND');
     expect(await code(updates.update(b, { caseId: caseId!, status: 'INVESTIGATING' }))).toBe('NOT_FOUND');
     expect((await alerts.list(b.tenantId, { first: 10 })).totalCount).toBe(0);
@@ -299,7 +302,7 @@ describe('alerts and cases on a real database', () => {
   it('computes MTTD, MTTA, MTTC and MTTR with percentiles and counts', async () => {
     const tenantId = await m.newTenant();
     const p = principalFor(tenantId);
-    const ingested = await alerts.ingest(p, [
+    const ingested = await ingest(p, [
       alert({ sourceRef: 'k-1', severity: 'HIGH', source: 'crowdstrike' }),
       alert({ sourceRef: 'k-2', severity: 'HIGH', source: 'crowdstrike' }),
       alert({ sourceRef: 'k-3', severity: 'LOW', source: 'defender' }),

@@ -98,6 +98,44 @@ describe('subscriptions', () => {
     });
     expect(change.value?.data?.caseUpdated).toMatchObject({ id: alert.caseId, status: 'INVESTIGATING' });
   });
+
+  it('announces a new alert exactly as reading it back returns it', async () => {
+    // Built from what the ingest wrote, not read back: it must not differ from the stored row.
+    const fields = `id source sourceRef title description severity status rule techniques caseId fingerprint
+      duplicateCount detectedAt lastSeenAt createdAt raw observables { type value hashAlgorithm }`;
+    const announced = subscribe(ADMIN_KEY, `subscription { alertIngested { ${fields} } }`);
+    const received = await until(announced.next(), async (n) => {
+      await gql(
+        INGEST,
+        {
+          input: [
+            {
+              source: 'crowdstrike',
+              sourceRef: `full-${n}`,
+              rule: 'Credential dumping',
+              title: 'LSASS read',
+              description: 'procdump against lsass',
+              severity: 'HIGH',
+              techniques: ['T1003', 'T1003.001', 'T1003'],
+              detectedAt: '2026-11-24T03:00:00.000Z',
+              observables: [
+                { type: 'IP', value: '203.0.113.7' },
+                { type: 'HOSTNAME', value: ' WS-Full-01 ' },
+                { type: 'FILE_HASH', value: 'D41D8CD98F00B204E9800998ECF8427E' },
+              ],
+              raw: { z: [1, 2.5, { y: null }], a: 'x', nested: { b: true, a: 'é' } },
+            },
+          ],
+        },
+        ADMIN_KEY,
+      );
+    });
+    const alert = received.value?.data?.alertIngested as { id: string; techniques: string[] };
+    expect(alert.techniques).toEqual(['T1003', 'T1003.001']);
+    const stored = await gql(`query($id: ID!) { alert(id: $id) { ${fields} } }`, { id: alert.id }, ADMIN_KEY);
+    expect(stored.errors).toBeUndefined();
+    expect(alert).toEqual(stored.data.alert);
+  });
 });
 
 /** Runs `produce` round after round until `event` settles, or fails after the deadline. */

@@ -161,6 +161,22 @@ export class AlertsResolver {
   }
 }
 
+/** What an ingest stored, read only when the caller selects it. */
+@Resolver(() => IngestAlertsPayload)
+export class IngestAlertsPayloadResolver {
+  constructor(private readonly service: AlertsService) {}
+
+  @ResolveField(() => [AlertModel], {
+    description: 'Per input, in order: the alert it became or folded into.',
+  })
+  async alerts(
+    @CurrentPrincipal() p: Principal,
+    @Parent() payload: IngestAlertsPayload,
+  ): Promise<AlertModel[]> {
+    return this.service.byIds(p.tenantId, payload.alertIds);
+  }
+}
+
 /** `Case.alerts`: lives here because alerts depend on cases, not the other way round. */
 @Resolver(() => CaseModel)
 export class CaseAlertsResolver {

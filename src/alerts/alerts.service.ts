@@ -19,7 +19,7 @@ import type { AlertStatus } from './alert-status';
 import type { ObservableType } from './observable-type';
 import { normaliseObservable } from './observables';
 import { recordCaseEvent } from '../cases/case-timeline';
-import { toAlertModel } from './mappers/alert.mapper';
+import { toAlertModel, toNewAlertModel } from './mappers/alert.mapper';
 import type { AlertModel, IngestAlertsPayload } from './models/alert.model';
 import { planIngest, prepare } from './ingest/ingest-plan';
 import {
@@ -45,10 +45,10 @@ export class AlertsService {
    * join, and the playbook runs they trigger (queued: an outbox). Either all of it is written or
    * none. The work is set-based — a fixed number of statements per batch, not per alert.
    * Workflows start after commit, in the background; a start that fails is retried by the sweep.
-   */
-  /**
-   * `alongside` runs last in the ingest transaction, with what was stored: a caller's record
-   * of the ingest (a webhook delivery's outcome) commits with the alerts or not at all.
+   * `alongside` runs last in the transaction, with what was stored: a caller's record of the
+   * ingest (a webhook delivery's outcome) commits with the alerts or not at all.
+   * Nothing is read back after commit: the caller gets the alerts' ids (`byIds` reads them), and
+   * listeners hear of the new alerts as written and of the cases as the transaction left them.
    */
   async ingest(
     principal: Principal,
@@ -56,7 +56,7 @@ export class AlertsService {
     alongside?: (em: EntityManager, stored: { alertIds: string[]; created: number }) => Promise<void>,
   ): Promise<IngestAlertsPayload> {
     const tenantId = principal.tenantId;
-    const { alertIds, created, createdIds, createdInputs, caseIds, openedCaseIds, runs } = await this.db.run(
+    const { alertIds, created, createdInputs, newAlerts, caseRows, openedCaseIds, runs } = await this.db.run(
       tenantId,
       async (em) => {
         const { correlation, dedup } = await tenantSettings(em, tenantId);
@@ -75,7 +75,7 @@ export class AlertsService {
         const { caseOf, cases, opened } = batch.length
           ? await assignCases(em, tenantId, principal.actorId, batch, correlation)
           : { caseOf: new Map<string, string>(), cases: new Map(), opened: [] as string[] };
-        await insertAlerts(em, tenantId, plan.created, caseOf);
+        const stored = await insertAlerts(em, tenantId, plan.created, caseOf);
         const queued = await this.runs.queueForNewAlerts(
           em,
           principal,
@@ -94,12 +94,13 @@ export class AlertsService {
           })),
         );
         await alongside?.(em, { alertIds: plan.alertIds, created: plan.created.length });
+        const caseIds = [...new Set(caseOf.values())];
         return {
           alertIds: plan.alertIds,
           created: plan.created.length,
-          createdIds: plan.created.map((a) => a.id),
           createdInputs: new Set(plan.created.map((a) => a.input)),
-          caseIds: [...new Set(caseOf.values())],
+          newAlerts: plan.created.map((a) => toNewAlertModel(a, caseOf.get(a.id) ?? null, stored.get(a.id)!)),
+          caseRows: caseIds.length ? await em.find(CaseEntity, { where: { tenantId, id: In(caseIds) } }) : [],
           openedCaseIds: opened,
           runs: queued,
         };
@@ -107,28 +108,21 @@ export class AlertsService {
     );
     cordonMetrics.alertsIngested(inputs, createdInputs);
     this.dispatcher.dispatchInBackground(runs);
-    // What the caller gets back and what listeners hear of, read in one transaction after commit.
-    const { alerts, cases } = await this.db.run(tenantId, async (em) => ({
-      alerts: await alertsByIds(em, tenantId, alertIds),
-      cases: caseIds.length ? await em.find(CaseEntity, { where: { tenantId, id: In(caseIds) } }) : [],
-    }));
-    this.announce(tenantId, alerts, new Set(createdIds), cases, new Set(openedCaseIds));
-    return { alerts, created, deduplicated: inputs.length - created };
+    this.announce(tenantId, newAlerts, caseRows, new Set(openedCaseIds));
+    return { alertIds, created, deduplicated: inputs.length - created };
+  }
+
+  /** Alerts by id, in the order given (repeats included), with their observables. */
+  async byIds(tenantId: string, ids: string[]): Promise<AlertModel[]> {
+    return ids.length ? this.db.run(tenantId, (em) => alertsByIds(em, tenantId, ids)) : [];
   }
 
   /**
    * Tells subscribers and listeners (case triggers, waiting runs), after commit, about new alerts
    * and the cases they opened or joined.
    */
-  private announce(
-    tenantId: string,
-    alerts: AlertModel[],
-    created: Set<string>,
-    cases: CaseEntity[],
-    opened: Set<string>,
-  ): void {
-    for (const alert of alerts)
-      if (created.delete(alert.id)) this.events.publish({ type: 'alert.ingested', tenantId, alert });
+  private announce(tenantId: string, created: AlertModel[], cases: CaseEntity[], opened: Set<string>): void {
+    for (const alert of created) this.events.publish({ type: 'alert.ingested', tenantId, alert });
     for (const row of cases)
       this.events.publish({
         type: 'case.updated',

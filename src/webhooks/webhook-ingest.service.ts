@@ -87,7 +87,7 @@ export class WebhookIngestService {
           accepted: inputs.length,
           created: stored.created,
           deduplicated: stored.deduplicated,
-          alertIds: stored.alerts.map((a) => a.id),
+          alertIds: stored.alertIds,
         };
         await this.deliveries.pruneNowAndThen();
       }

@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { IngestPlan, NewAlert } from './ingest-plan';
+import type { AlertStatus } from '../alert-status';
+import { storedTechniques } from '../mappers/alert.mapper';
 
 /**
  * Set-based writes for one ingest batch: a handful of statements whatever the batch size,
@@ -52,17 +54,18 @@ export async function insertAlerts(
   tenantId: string,
   alerts: NewAlert[],
   caseOf: Map<string, string>,
-): Promise<void> {
-  if (!alerts.length) return;
+): Promise<Map<string, { status: AlertStatus; createdAt: Date }>> {
+  if (!alerts.length) return new Map();
   const col = <T>(f: (a: NewAlert) => T) => alerts.map(f);
-  await em.query(
+  const stored = await em.query<{ id: string; status: AlertStatus; created_at: Date }[]>(
     `INSERT INTO alerts (id, tenant_id, case_id, source, source_ref, rule, fingerprint, title, description, severity,
                          techniques, raw, detected_at, last_seen_at, duplicate_count)
      SELECT v.id, $1, v.case_id, v.source, v.source_ref, v.rule, v.fingerprint, v.title, v.description, v.severity,
             ARRAY(SELECT jsonb_array_elements_text(v.techniques)), v.raw, v.detected_at, v.last_seen_at, v.duplicates
        FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
                    $11::jsonb[], $12::jsonb[], $13::timestamptz[], $14::timestamptz[], $15::int[])
-         AS v(id, case_id, source, source_ref, rule, fingerprint, title, description, severity, techniques, raw, detected_at, last_seen_at, duplicates)`,
+         AS v(id, case_id, source, source_ref, rule, fingerprint, title, description, severity, techniques, raw, detected_at, last_seen_at, duplicates)
+     RETURNING id, status, created_at`,
     [
       tenantId,
       col((a) => a.id),
@@ -74,7 +77,7 @@ export async function insertAlerts(
       col((a) => a.input.title),
       col((a) => a.input.description ?? null),
       col((a) => a.input.severity),
-      col((a) => JSON.stringify([...new Set(a.input.techniques ?? [])])),
+      col((a) => JSON.stringify(storedTechniques(a.input.techniques))),
       col((a) => (a.input.raw === undefined ? null : JSON.stringify(a.input.raw))),
       col((a) => a.detectedAt),
       col((a) => a.lastSeenAt),
@@ -89,4 +92,5 @@ export async function insertAlerts(
       [tenantId, obs.map((o) => o.alertId), obs.map((o) => o.type), obs.map((o) => o.value)],
     );
   }
+  return new Map(stored.map((r) => [r.id, { status: r.status, createdAt: new Date(r.created_at) }]));
 }

@@ -39,7 +39,8 @@ export class AlertModel {
 
 @ObjectType()
 export class IngestAlertsPayload {
-  @Field(() => [AlertModel]) alerts!: AlertModel[];
+  /** Per input, in order: the alert it became or folded into (`alerts` is read from these if asked for). */
+  alertIds!: string[];
   @Field(() => Int) created!: number;
   @Field(() => Int) deduplicated!: number;
 }
