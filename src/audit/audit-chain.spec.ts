@@ -1,4 +1,12 @@
-import { canonicalJson, changeDigest, ChainChecker, nextRow, rowHash, withoutSecrets } from './audit-chain';
+import {
+  canonicalJson,
+  changeDigest,
+  ChainChecker,
+  nextRow,
+  rowHash,
+  sha256Hex,
+  withoutSecrets,
+} from './audit-chain';
 
 describe('audit chain rules', () => {
   it('writes canonical JSON: sorted keys at every level, no undefined members', () => {
@@ -27,6 +35,30 @@ describe('audit chain rules', () => {
       changeDigest({ ...input, secrets: { ...input.secrets, clientSecret: 'other' } }),
     );
     expect(changeDigest(input)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('keeps the digests of chains already written: the same input gives the same digest', () => {
+    // Recorded before the one-pass writer; a digest that changed would no longer match its change.
+    const input = {
+      integrationId: 'crowdstrike-falcon',
+      secrets: {
+        clientId: 'id-1',
+        clientSecret: 'hunter2',
+        rotatedAt: new Date('2026-11-23T00:00:00Z'),
+        extra: { deep: ['a', 1, null] },
+      },
+      nested: [{ apiKey: 'k-1', name: 'n', skip: undefined }, [1.5, null, undefined, -0]],
+      ünï: 'é\u2028',
+      at: new Date('yesterday'),
+      n: NaN,
+      big: 10n,
+      Password: null,
+      token: undefined,
+      list: [],
+      obj: {},
+    };
+    expect(changeDigest(input)).toBe('489a341cbc5ef4fbe64c65dbad3ce352e2b7dc2ec7d0d07cd6612e2844bffd0d');
+    expect(changeDigest(input)).toBe(sha256Hex(canonicalJson(withoutSecrets(input))));
   });
 
   it('chains rows and names the first one that no longer fits', () => {

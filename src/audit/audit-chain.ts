@@ -56,21 +56,35 @@ export interface AuditRow {
 
 /** JSON with object keys sorted at every level and undefined members left out. */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (value === undefined) return 'null';
+  return canonical(value, false, false);
+}
+
+/**
+ * Writes canonical JSON in one pass. With `redact`, every secret value (see withoutSecrets) is
+ * written as `{"sha256": …}` of it, exactly as canonicalJson(withoutSecrets(value)) would be,
+ * without building the redacted copy first: a mutation's input can be a batch of 500 alerts.
+ */
+function canonical(value: unknown, redact: boolean, secret: boolean): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value !== 'object' || value instanceof Date) {
+    if (secret) return `{"sha256":${JSON.stringify(sha256Hex(canonical(value, false, false)))}}`;
+    // An input that failed validation may hold an Invalid Date (e.g. detectedAt: "yesterday"):
+    // its refusal is audited too, so it must digest, as JSON.stringify would write it.
+    if (value instanceof Date)
+      return Number.isNaN(value.getTime()) ? 'null' : JSON.stringify(value.toISOString());
     if (typeof value === 'number' && !Number.isFinite(value)) return 'null';
     if (typeof value === 'bigint') return JSON.stringify(value.toString());
     return JSON.stringify(value);
   }
-  // An input that failed validation may hold an Invalid Date (e.g. detectedAt: "yesterday"):
-  // its refusal is audited too, so it must digest, as JSON.stringify would write it.
-  if (value instanceof Date)
-    return Number.isNaN(value.getTime()) ? 'null' : JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined && typeof v !== 'function')
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (Array.isArray(value)) return `[${value.map((v) => canonical(v, redact, secret)).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  let out = '';
+  for (const k of Object.keys(record).sort()) {
+    const v = record[k];
+    if (v === undefined || typeof v === 'function') continue;
+    out += `${out ? ',' : ''}${JSON.stringify(k)}:${canonical(v, redact, secret || (redact && SECRET_KEY.test(k)))}`;
+  }
+  return `{${out}}`;
 }
 
 export function sha256Hex(text: string): string {
@@ -102,7 +116,7 @@ export function withoutSecrets(value: unknown, secret = false): unknown {
 /** SHA-256 over the canonical JSON of a change (a mutation's arguments, an action's input). */
 export function changeDigest(change: unknown): string | null {
   if (change === undefined) return null;
-  return sha256Hex(canonicalJson(withoutSecrets(change)));
+  return sha256Hex(canonical(change, true, false));
 }
 
 /** The row's hash: SHA-256 over prev_hash and the canonical JSON of everything else it holds. */

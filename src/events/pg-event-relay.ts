@@ -28,6 +28,8 @@ const MAX_PAYLOAD = 7_900;
 export class PgEventRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(PgEventRelay.name);
   private readonly origin = randomUUID();
+  /** How every payload this process sends begins. */
+  private readonly head = `{"origin":"${this.origin}","events":[`;
   private listener?: Client;
   private closing = false;
   private retryTimer?: NodeJS.Timeout;
@@ -80,7 +82,8 @@ export class PgEventRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private receive(payload: string | undefined): void {
-    if (!payload) return;
+    // Our own NOTIFYs come back too; their head says so, without parsing the events.
+    if (!payload || payload.startsWith(this.head)) return;
     try {
       const { origin, events } = JSON.parse(payload) as { origin: string; events: DomainEvent[] };
       if (origin !== this.origin) for (const event of events) this.bus.deliver(event);
@@ -100,7 +103,7 @@ export class PgEventRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   private flush(): void {
     const queued = this.pending.splice(0);
-    const head = `{"origin":"${this.origin}","events":[`;
+    const head = this.head;
     let batch: string[] = [];
     let size = head.length + 2;
     const emit = () => {

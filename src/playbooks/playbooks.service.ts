@@ -171,6 +171,13 @@ export class PlaybooksService {
     );
   }
 
+  /** Whether any of the tenant's enabled playbooks is triggered by `eventName` (cached). */
+  async listensTo(tenantId: string, eventName: TriggerEvent): Promise<boolean> {
+    return (await this.activeSet(tenantId)).some(
+      (a) => a.enabled && a.version.definition.trigger.event === eventName,
+    );
+  }
+
   /**
    * The shipped versions whose alert.created trigger matches, for callers that do not say the
    * tenant. It cannot see tenant overrides or disabled playbooks.

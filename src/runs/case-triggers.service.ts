@@ -36,9 +36,10 @@ export class CaseTriggers implements OnModuleInit, OnModuleDestroy {
     if (e.type !== 'case.updated') return;
     const eventName = e.created ? 'case.created' : 'case.updated';
     try {
+      // Most tenants' playbooks listen to no case event, and most case events trigger nothing:
+      // both are told from the cached playbooks, before any work or transaction.
+      if (!(await this.playbooks.listensTo(e.tenantId, eventName))) return;
       const kase = JSON.parse(JSON.stringify(e.case)) as Record<string, unknown> & { id: string };
-      // Matched first (the tenant's playbooks are cached): most case events trigger nothing and
-      // so open no transaction.
       const versions = await this.playbooks.triggeredBy(e.tenantId, eventName, kase);
       if (!versions.length) return;
       const runs = await this.db.run(e.tenantId, (em) =>

@@ -11,12 +11,14 @@ import { runEventSignal } from '../workflows/messages';
  * event loop are looked up together: an ingest of 500 alerts touches hundreds of cases, and one
  * query per tenant finds their live runs (one per case was most of that ingest's transactions).
  */
+type CaseChange = Extract<DomainEvent, { type: 'case.updated' }>['case'];
+
 @Injectable()
 export class RunSignals implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RunSignals.name);
   private stop?: () => void;
   /** Per tenant, per case, the changes heard this turn, in order. */
-  private pending = new Map<string, Map<string, Record<string, unknown>[]>>();
+  private pending = new Map<string, Map<string, CaseChange[]>>();
 
   constructor(
     private readonly db: TenantDb,
@@ -37,8 +39,9 @@ export class RunSignals implements OnModuleInit, OnModuleDestroy {
     if (this.pending.size === 0) setImmediate(() => void this.flush());
     let cases = this.pending.get(e.tenantId);
     if (!cases) this.pending.set(e.tenantId, (cases = new Map()));
-    const data = JSON.parse(JSON.stringify(e.case)) as Record<string, unknown>;
-    cases.set(e.case.id, [...(cases.get(e.case.id) ?? []), data]);
+    // Kept as published (events are not changed after): most cases have no live run, and only
+    // what a run receives is turned into its JSON form.
+    cases.set(e.case.id, [...(cases.get(e.case.id) ?? []), e.case]);
   }
 
   private async flush(): Promise<void> {
@@ -47,7 +50,7 @@ export class RunSignals implements OnModuleInit, OnModuleDestroy {
     await Promise.all([...batch].map(([tenantId, cases]) => this.signal(tenantId, cases)));
   }
 
-  private async signal(tenantId: string, cases: Map<string, Record<string, unknown>[]>): Promise<void> {
+  private async signal(tenantId: string, cases: Map<string, CaseChange[]>): Promise<void> {
     try {
       const runs = await this.db.run(tenantId, (em) =>
         em.query<{ workflow_id: string; case_id: string }[]>(
@@ -60,7 +63,8 @@ export class RunSignals implements OnModuleInit, OnModuleDestroy {
         runs.map(async (r) => {
           const handle = this.temporal.client.workflow.getHandle(r.workflow_id);
           // Each change in the order it happened: a wait's `when` may look for a passing state.
-          for (const data of cases.get(r.case_id) ?? []) {
+          for (const change of cases.get(r.case_id) ?? []) {
+            const data = JSON.parse(JSON.stringify(change)) as Record<string, unknown>;
             await handle
               .signal(runEventSignal, { event: 'case.updated', data })
               .catch((err: Error) =>
