@@ -104,16 +104,14 @@ export class PgEventRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private flush(): void {
     const queued = this.pending.splice(0);
     const head = this.head;
+    const payloads: string[] = [];
     let batch: string[] = [];
     let size = head.length + 2;
-    const emit = () => {
+    const pack = () => {
       if (!batch.length) return;
-      const payload = `${head}${batch.join(',')}]}`;
+      payloads.push(`${head}${batch.join(',')}]}`);
       batch = [];
       size = head.length + 2;
-      this.dataSource
-        .query('SELECT pg_notify($1, $2)', [CHANNEL, payload])
-        .catch((err: Error) => this.logger.warn({ err: err.message }, 'could not relay events'));
     };
     for (const event of queued) {
       const bytes = Buffer.byteLength(event) + 1;
@@ -121,11 +119,20 @@ export class PgEventRelay implements OnApplicationBootstrap, OnModuleDestroy {
         this.logger.warn('an event too large to relay to other processes was delivered locally only');
         continue;
       }
-      if (size + bytes > MAX_PAYLOAD) emit();
+      if (size + bytes > MAX_PAYLOAD) pack();
       batch.push(event);
       size += bytes;
     }
-    emit();
+    pack();
+    if (!payloads.length) return;
+    // All of a turn's NOTIFYs in one statement: one round trip, delivered in order at commit.
+    // (PostgreSQL folds identical payloads within a transaction; each carries distinct events.)
+    this.dataSource
+      .query('SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n', [
+        CHANNEL,
+        payloads,
+      ])
+      .catch((err: Error) => this.logger.warn({ err: err.message }, 'could not relay events'));
   }
 }
 
