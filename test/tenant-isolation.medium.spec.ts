@@ -180,6 +180,45 @@ describe('tenant isolation in the database', () => {
     expect(await m.db.run(a, (em) => em.query(`SELECT id FROM tenants`))).toEqual([{ id: a }]);
   });
 
+  it('refuses a row of one tenant hung on a parent of another, even by id', async () => {
+    // Row-level security sees only the tenant_id written; the key on (tenant_id, parent) makes
+    // an observable or timeline entry of B that points at A's alert or case unwritable.
+    const [alertOfA] = await m.db.run(a, (em) => em.query<{ id: string }[]>(`SELECT id FROM alerts`));
+    const [caseOfA] = await m.db.run(a, (em) =>
+      em.query<{ id: string }[]>(
+        `INSERT INTO cases (tenant_id, number, title, severity) VALUES ($1, 9001, 'case of A', 'LOW') RETURNING id`,
+        [a],
+      ),
+    );
+    await expect(
+      m.db.run(b, (em) =>
+        em.query(
+          `INSERT INTO observables (tenant_id, alert_id, type, value) VALUES ($1, $2, 'IP', '192.0.2.9')`,
+          [b, alertOfA.id],
+        ),
+      ),
+    ).rejects.toThrow(/observables_alert_fkey/);
+    await expect(
+      m.db.run(b, (em) =>
+        em.query(
+          `INSERT INTO case_events (tenant_id, case_id, kind, actor) VALUES ($1, $2, 'COMMENT', 'x')`,
+          [b, caseOfA.id],
+        ),
+      ),
+    ).rejects.toThrow(/case_events_case_fkey/);
+    // The same rows under their parent's own tenant are fine.
+    await m.db.run(a, async (em) => {
+      await em.query(
+        `INSERT INTO observables (tenant_id, alert_id, type, value) VALUES ($1, $2, 'IP', '192.0.2.9')`,
+        [a, alertOfA.id],
+      );
+      await em.query(
+        `INSERT INTO case_events (tenant_id, case_id, kind, actor) VALUES ($1, $2, 'COMMENT', 'x')`,
+        [a, caseOfA.id],
+      );
+    });
+  });
+
   it('lets every tenant read shipped playbooks but none change them', async () => {
     const id = await m.db.system(async (em) => {
       const rows = await em.query<{ id: string }[]>(

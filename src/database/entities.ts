@@ -29,6 +29,7 @@ import { AlertDedupFilters1763900004000 } from './migrations/1763900004000-alert
 import { RowLevelSecurity1763900009000 } from './migrations/1763900009000-row-level-security';
 import { UsersAndMembers1763900011000 } from './migrations/1763900011000-users-and-members';
 import { AuditLog1763900010000 } from './migrations/1763900010000-audit-log';
+import { TenantScopedParents1763900012000 } from './migrations/1763900012000-tenant-scoped-parents';
 
 // Listed, not globbed: the same list works from ts under Jest and from compiled js.
 export const ENTITIES = [
@@ -66,4 +67,5 @@ export const MIGRATIONS = [
   RowLevelSecurity1763900009000,
   UsersAndMembers1763900011000,
   AuditLog1763900010000,
+  TenantScopedParents1763900012000,
 ];
