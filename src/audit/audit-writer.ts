@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { TenantDb } from '../database/tenant-db';
 import { nextRow, type AuditEvent, type AuditRow } from './audit-chain';
-import { AuditEntryEntity } from './entities/audit-entry.entity';
 
 /**
  * Appends to the audit log's hash chains. `append` writes inside a transaction the caller
@@ -41,15 +39,40 @@ export async function appendAudit(
   await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
     `cordon.audit:${tenantId ?? 'provider'}`,
   ]);
-  const head = await em
-    .createQueryBuilder(AuditEntryEntity, 'a')
-    .select(['a.seq', 'a.hash'])
-    .where(tenantId === null ? 'a.tenant_id IS NULL' : 'a.tenant_id = :tenantId', { tenantId })
-    .orderBy('a.seq', 'DESC')
-    .limit(1)
-    .getOne();
-  const row = nextRow(head, { id: randomUUID(), tenantId, createdAt: new Date() }, event);
-  // TypeORM's insert type cannot take a Record for a jsonb column; the row is the entity's shape.
-  await em.insert(AuditEntryEntity, row as QueryDeepPartialEntity<AuditEntryEntity>);
+  // Plain SQL: appended on every vendor call and decision, where the query builder's CPU showed.
+  const [head] = await em.query<{ seq: string; hash: string }[]>(
+    tenantId === null
+      ? `SELECT seq, hash FROM audit_log WHERE tenant_id IS NULL ORDER BY seq DESC LIMIT 1`
+      : `SELECT seq, hash FROM audit_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1`,
+    tenantId === null ? [] : [tenantId],
+  );
+  const row = nextRow(
+    head ? { seq: Number(head.seq), hash: head.hash } : null,
+    { id: randomUUID(), tenantId, createdAt: new Date() },
+    event,
+  );
+  await em.query(
+    `INSERT INTO audit_log (id, tenant_id, seq, actor_id, actor_kind, actor_name, action, target_type, target_id,
+                            request_id, created_at, outcome, change_digest, detail, prev_hash, hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+    [
+      row.id,
+      row.tenantId,
+      row.seq,
+      row.actorId,
+      row.actorKind,
+      row.actorName,
+      row.action,
+      row.targetType,
+      row.targetId,
+      row.requestId,
+      row.createdAt,
+      row.outcome,
+      row.changeDigest,
+      JSON.stringify(row.detail),
+      row.prevHash,
+      row.hash,
+    ],
+  );
   return row;
 }
