@@ -2,6 +2,7 @@ import {
   canonicalJson,
   changeDigest,
   ChainChecker,
+  contentAroundSeq,
   nextRow,
   rowHash,
   sha256Hex,
@@ -59,6 +60,56 @@ describe('audit chain rules', () => {
     };
     expect(changeDigest(input)).toBe('489a341cbc5ef4fbe64c65dbad3ce352e2b7dc2ec7d0d07cd6612e2844bffd0d');
     expect(changeDigest(input)).toBe(sha256Hex(canonicalJson(withoutSecrets(input))));
+  });
+
+  it('hashes a row as the canonical JSON of its content, whoever fills in the sequence', () => {
+    const base = {
+      id: '5b0c6f0e-7a3e-4d7c-9a53-1f7f3c1d2e4f',
+      tenantId: null as string | null,
+      seq: 41,
+      actorId: 'apikey:1',
+      actorKind: 'apiKey',
+      actorName: 'Ops "key" ü',
+      action: 'action.call edr.isolate_host',
+      targetType: null as string | null,
+      targetId: null as string | null,
+      requestId: null as string | null,
+      createdAt: new Date('2026-11-24T01:02:03.004Z'),
+      outcome: 'SUCCESS',
+      changeDigest: null as string | null,
+      detail: { vendor: 'falcon', seq: 7, nested: { b: [1, null], a: 'x' } } as Record<string, unknown>,
+      prevHash: 'f'.repeat(64),
+    };
+    // The formula as first written: canonicalJson of the whole content.
+    const reference = (row: typeof base) =>
+      sha256Hex(
+        `${row.prevHash}\n${canonicalJson({
+          id: row.id,
+          tenantId: row.tenantId,
+          seq: row.seq,
+          actor: { id: row.actorId, kind: row.actorKind, name: row.actorName },
+          action: row.action,
+          target: row.targetType === null ? null : { type: row.targetType, id: row.targetId },
+          requestId: row.requestId,
+          at: row.createdAt.toISOString(),
+          outcome: row.outcome,
+          changeDigest: row.changeDigest,
+          detail: row.detail,
+        })}`,
+      );
+    const variants = [
+      base,
+      { ...base, tenantId: '0d3c2b1a-0000-4000-8000-000000000001', seq: 1, requestId: 'req-1' },
+      { ...base, targetType: 'case', targetId: 'c-1', changeDigest: 'a'.repeat(64), seq: 123456789 },
+    ];
+    for (const row of variants) {
+      expect(rowHash(row)).toBe(reference(row));
+      const { before, after } = contentAroundSeq(row);
+      expect(`${before}${row.seq}${after}`).toBe(
+        canonicalJson(JSON.parse(`${before}${row.seq}${after}`) as unknown),
+      );
+    }
+    expect(rowHash(base)).toBe('3beee55c0322e4d20976246b5a6b9188f2199a8e5632522f2eee875363fbf1c9');
   });
 
   it('chains rows and names the first one that no longer fits', () => {

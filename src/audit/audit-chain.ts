@@ -121,20 +121,36 @@ export function changeDigest(change: unknown): string | null {
 
 /** The row's hash: SHA-256 over prev_hash and the canonical JSON of everything else it holds. */
 export function rowHash(row: Omit<AuditRow, 'hash'>): string {
-  const content = canonicalJson({
-    id: row.id,
-    tenantId: row.tenantId,
-    seq: row.seq,
-    actor: { id: row.actorId, kind: row.actorKind, name: row.actorName },
-    action: row.action,
-    target: row.targetType === null ? null : { type: row.targetType, id: row.targetId },
-    requestId: row.requestId,
-    at: row.createdAt.toISOString(),
-    outcome: row.outcome,
-    changeDigest: row.changeDigest,
-    detail: row.detail,
-  });
-  return sha256Hex(`${row.prevHash}\n${content}`);
+  const { before, after } = contentAroundSeq(row);
+  return sha256Hex(`${row.prevHash}\n${before}${row.seq}${after}`);
+}
+
+/**
+ * The canonical JSON that a row's hash covers, split where its sequence number goes: the
+ * database, which numbers rows under the chain's lock, completes and hashes it (see
+ * appendAudit). The members are canonicalJson's, in its key order; seq falls between requestId
+ * and target.
+ */
+export function contentAroundSeq(row: Omit<AuditRow, 'seq' | 'prevHash' | 'hash'>): {
+  before: string;
+  after: string;
+} {
+  const member = (key: string, value: unknown) => `${JSON.stringify(key)}:${canonicalJson(value)}`;
+  const before = [
+    member('action', row.action),
+    member('actor', { id: row.actorId, kind: row.actorKind, name: row.actorName }),
+    member('at', row.createdAt.toISOString()),
+    member('changeDigest', row.changeDigest),
+    member('detail', row.detail),
+    member('id', row.id),
+    member('outcome', row.outcome),
+    member('requestId', row.requestId),
+  ];
+  const after = [
+    member('target', row.targetType === null ? null : { type: row.targetType, id: row.targetId }),
+    member('tenantId', row.tenantId),
+  ];
+  return { before: `{${before.join(',')},"seq":`, after: `,${after.join(',')}}` };
 }
 
 /** The next row of a chain whose head is `head` (null: the chain is empty). */
@@ -143,10 +159,18 @@ export function nextRow(
   at: { id: string; tenantId: string | null; createdAt: Date },
   event: AuditEvent,
 ): AuditRow {
-  const row: Omit<AuditRow, 'hash'> = {
+  const row = { ...rowContent(at, event), seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? GENESIS_HASH };
+  return { ...row, hash: rowHash(row) };
+}
+
+/** What a row records of an event, before it has a place in a chain. */
+export function rowContent(
+  at: { id: string; tenantId: string | null; createdAt: Date },
+  event: AuditEvent,
+): Omit<AuditRow, 'seq' | 'prevHash' | 'hash'> {
+  return {
     id: at.id,
     tenantId: at.tenantId,
-    seq: (head?.seq ?? 0) + 1,
     actorId: event.actor.id,
     actorKind: event.actor.kind,
     actorName: event.actor.name,
@@ -158,9 +182,7 @@ export function nextRow(
     outcome: event.outcome,
     changeDigest: event.changeDigest ?? null,
     detail: event.detail ?? {},
-    prevHash: head?.hash ?? GENESIS_HASH,
   };
-  return { ...row, hash: rowHash(row) };
 }
 
 export interface ChainBreak {

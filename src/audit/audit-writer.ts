@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
-import { nextRow, type AuditEvent, type AuditRow } from './audit-chain';
+import { contentAroundSeq, rowContent, rowHash, type AuditEvent, type AuditRow } from './audit-chain';
 
 /**
  * Appends to the audit log's hash chains. `append` writes inside a transaction the caller
@@ -27,52 +27,46 @@ export class AuditWriter {
 }
 
 /**
- * One row at the head of a chain. A transaction-scoped advisory lock per chain serialises
- * appenders (it needs no table privilege and works on PGlite), and the head is read only once
- * the lock is held: under READ COMMITTED that read sees every row committed before it.
+ * One row at the head of a chain, in one statement (see the cordon_audit_append migration): a
+ * transaction-scoped advisory lock per chain serialises appenders (it needs no table privilege
+ * and works on PGlite); the head is read once the lock is held, and the row is numbered and
+ * hashed there. Its hash is checked here against the same rules the verifier applies.
  */
 export async function appendAudit(
   em: EntityManager,
   tenantId: string | null,
   event: AuditEvent,
 ): Promise<AuditRow> {
-  await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-    `cordon.audit:${tenantId ?? 'provider'}`,
-  ]);
-  // Plain SQL: appended on every vendor call and decision, where the query builder's CPU showed.
-  const [head] = await em.query<{ seq: string; hash: string }[]>(
-    tenantId === null
-      ? `SELECT seq, hash FROM audit_log WHERE tenant_id IS NULL ORDER BY seq DESC LIMIT 1`
-      : `SELECT seq, hash FROM audit_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1`,
-    tenantId === null ? [] : [tenantId],
-  );
-  const row = nextRow(
-    head ? { seq: Number(head.seq), hash: head.hash } : null,
-    { id: randomUUID(), tenantId, createdAt: new Date() },
-    event,
-  );
-  await em.query(
-    `INSERT INTO audit_log (id, tenant_id, seq, actor_id, actor_kind, actor_name, action, target_type, target_id,
-                            request_id, created_at, outcome, change_digest, detail, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+  const fields = rowContent({ id: randomUUID(), tenantId, createdAt: new Date() }, event);
+  const { before, after } = contentAroundSeq(fields);
+  const [stored] = await em.query<{ row_seq: string; row_prev_hash: string; row_hash: string }[]>(
+    `SELECT row_seq, row_prev_hash, row_hash
+       FROM cordon_audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
     [
-      row.id,
-      row.tenantId,
-      row.seq,
-      row.actorId,
-      row.actorKind,
-      row.actorName,
-      row.action,
-      row.targetType,
-      row.targetId,
-      row.requestId,
-      row.createdAt,
-      row.outcome,
-      row.changeDigest,
-      JSON.stringify(row.detail),
-      row.prevHash,
-      row.hash,
+      fields.id,
+      fields.tenantId,
+      fields.actorId,
+      fields.actorKind,
+      fields.actorName,
+      fields.action,
+      fields.targetType,
+      fields.targetId,
+      fields.requestId,
+      fields.createdAt,
+      fields.outcome,
+      fields.changeDigest,
+      JSON.stringify(fields.detail),
+      before,
+      after,
     ],
   );
+  const row: AuditRow = {
+    ...fields,
+    seq: Number(stored.row_seq),
+    prevHash: stored.row_prev_hash,
+    hash: stored.row_hash,
+  };
+  // Never commit a row the verifier would call broken: the transaction fails instead.
+  if (rowHash(row) !== row.hash) throw new Error(`audit row ${row.id}: the database hashed other content`);
   return row;
 }

@@ -30,6 +30,7 @@ import { RowLevelSecurity1763900009000 } from './migrations/1763900009000-row-le
 import { UsersAndMembers1763900011000 } from './migrations/1763900011000-users-and-members';
 import { AuditLog1763900010000 } from './migrations/1763900010000-audit-log';
 import { TenantScopedParents1763900012000 } from './migrations/1763900012000-tenant-scoped-parents';
+import { AuditAppendFunction1763900013000 } from './migrations/1763900013000-audit-append-function';
 
 // Listed, not globbed: the same list works from ts under Jest and from compiled js.
 export const ENTITIES = [
@@ -68,4 +69,5 @@ export const MIGRATIONS = [
   UsersAndMembers1763900011000,
   AuditLog1763900010000,
   TenantScopedParents1763900012000,
+  AuditAppendFunction1763900013000,
 ];
