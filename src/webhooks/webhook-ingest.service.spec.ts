@@ -24,7 +24,7 @@ function setup() {
     ingest: jest.fn(
       async (_principal, _inputs, alongside?: (em: unknown, stored: unknown) => Promise<void>) => {
         await alongside?.(em, { alertIds: ['a1'], created: 1 });
-        return { alerts: [{ id: 'a1' }], created: 1, deduplicated: 0 };
+        return { alertIds: ['a1'], created: 1, deduplicated: 0 };
       },
     ),
   };
