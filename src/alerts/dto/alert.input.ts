@@ -10,24 +10,21 @@ import {
   IsString,
   Matches,
   MaxLength,
-  ValidateNested,
 } from 'class-validator';
 import { JSONScalar } from '../../common/graphql/json.scalar';
 import { MaxJsonSize } from '../../common/validation/max-json-size';
-import { OBSERVABLE_TYPES, type ObservableType as ObservableTypeName } from '../observable-type';
+import type { ObservableType as ObservableTypeName } from '../observable-type';
+import { MAX_OBSERVABLE_VALUE_LENGTH, ValidObservables } from './observables.validator';
 import { SEVERITIES, type Severity as SeverityName } from '../severity';
 import { ObservableType, Severity } from '../models/severity.enum';
 
+/** One observable of an alert; AlertInput checks a list of them (see observableProblems). */
 @InputType()
 export class ObservableInput {
   @Field(() => ObservableType)
-  @IsIn(OBSERVABLE_TYPES)
   type!: ObservableTypeName;
 
-  @Field()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(2048)
+  @Field({ description: `At most ${MAX_OBSERVABLE_VALUE_LENGTH} characters.` })
   value!: string;
 }
 
@@ -94,8 +91,7 @@ export class AlertInput {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(500)
-  @ValidateNested({ each: true })
-  @Type(() => ObservableInput)
+  @ValidObservables()
   observables?: ObservableInput[];
 
   @Field(() => JSONScalar, { nullable: true, description: 'The native payload, stored as received.' })

@@ -1,6 +1,6 @@
 import { type PipeTransform, type Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { validate, ValidationError } from 'class-validator';
 import { AppError } from './app-error';
 import { validationFailure } from './validation';
 
@@ -25,11 +25,12 @@ export class ListValidationPipe<T extends object> implements PipeTransform<unkno
       );
     }
     const items = value.map((v) => plainToInstance(this.itemType, v));
-    const errors = [];
+    const errors: ValidationError[] = [];
     for (const [i, item] of items.entries()) {
-      for (const e of await validate(item, { whitelist: true, forbidNonWhitelisted: true })) {
-        errors.push({ ...e, property: `${i}.${e.property}` });
-      }
+      const children = await validate(item, { whitelist: true, forbidNonWhitelisted: true });
+      // Nested under the item's index, so the path reads input[3].title.
+      if (children.length)
+        errors.push(Object.assign(new ValidationError(), { property: String(i), children }));
     }
     if (errors.length) throw validationFailure(errors, this.argName);
     return items;
