@@ -16,6 +16,10 @@ export const EVENT_RELAY_URL = Symbol('EVENT_RELAY_URL');
 const CHANNEL = 'cordon_events';
 /** PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more. */
 const MAX_PAYLOAD = 7_900;
+/** Every listening connection says so in its application_name, followed by its origin. */
+const LISTENER_NAME = 'cordon-events:';
+/** How often a process looks for others listening; events before one is seen are not relayed. */
+const PEER_CHECK_MS = 2_000;
 
 /**
  * Carries domain events between Cordon processes through PostgreSQL LISTEN/NOTIFY, so an API
@@ -23,6 +27,9 @@ const MAX_PAYLOAD = 7_900;
  * delivers its own events locally at once and ignores their echo; events from others arrive
  * through one dedicated listening connection, re-established after a drop. Delivery is at most
  * once, as it is for any subscriber that reconnects: subscriptions are live views, not a log.
+ * A process alone on its database (one `all`-mode process) relays nothing: it looks every
+ * PEER_CHECK_MS for another process's listening connection, by its application_name, and
+ * serialises and sends events only while there is one.
  */
 @Injectable()
 export class PgEventRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -34,6 +41,8 @@ export class PgEventRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private closing = false;
   private retryTimer?: NodeJS.Timeout;
   private readonly pending: string[] = [];
+  private peers = false;
+  private peerTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(EVENT_RELAY_URL) private readonly url: string | null,
@@ -45,16 +54,23 @@ export class PgEventRelay implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.url) return;
     this.bus.relayTo((event) => this.send(event));
     await this.listen();
+    await this.checkPeers();
+    this.peerTimer = setInterval(() => void this.checkPeers(), PEER_CHECK_MS);
+    this.peerTimer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.peerTimer) clearInterval(this.peerTimer);
     await this.listener?.end().catch(() => undefined);
   }
 
   private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.url ?? undefined });
+    const client = new Client({
+      connectionString: this.url ?? undefined,
+      application_name: `${LISTENER_NAME}${this.origin}`,
+    });
     client.on('notification', (msg) => this.receive(msg.payload));
     client.on('error', (err) => {
       this.logger.warn({ err: err.message }, 'event relay connection lost; reconnecting');
@@ -81,6 +97,25 @@ export class PgEventRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.retryTimer.unref();
   }
 
+  /** Whether another Cordon process listens on this database; when unsure, assume one does. */
+  private async checkPeers(): Promise<void> {
+    try {
+      const [row] = await this.dataSource.query<{ peers: boolean }[]>(
+        `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+                         WHERE datname = current_database() AND application_name LIKE $1 AND application_name <> $2) AS peers`,
+        [`${LISTENER_NAME}%`, `${LISTENER_NAME}${this.origin}`],
+      );
+      if (row.peers !== this.peers)
+        this.logger.log(
+          row.peers ? 'relaying events to other processes' : 'no other process listens; events stay local',
+        );
+      this.peers = row.peers;
+    } catch (err) {
+      this.peers = true;
+      this.logger.warn({ err: (err as Error).message }, 'could not look for other processes; relaying');
+    }
+  }
+
   private receive(payload: string | undefined): void {
     // Our own NOTIFYs come back too; their head says so, without parsing the events.
     if (!payload || payload.startsWith(this.head)) return;
@@ -97,6 +132,7 @@ export class PgEventRelay implements OnApplicationBootstrap, OnModuleDestroy {
    * few NOTIFYs as fit (an ingest of 500 alerts is a handful of round trips, not 500).
    */
   private send(event: DomainEvent): void {
+    if (!this.peers) return;
     this.pending.push(JSON.stringify(slim(event)));
     if (this.pending.length === 1) setImmediate(() => this.flush());
   }
