@@ -219,6 +219,20 @@ describe('tenant isolation in the database', () => {
     });
   });
 
+  it('checks an alert’s case at commit: a case that never came is refused then', async () => {
+    // Ingest writes alerts before it numbers their new cases; the key still holds at commit.
+    await expect(
+      m.db.run(a, (em) =>
+        em.query(
+          `INSERT INTO alerts (tenant_id, case_id, source, fingerprint, title, severity, detected_at, last_seen_at)
+           VALUES ($1, gen_random_uuid(), 'edr', md5(random()::text), 'orphan', 'LOW', now(), now())`,
+          [a],
+        ),
+      ),
+    ).rejects.toThrow(/alerts_case_id_fkey/);
+    expect(await m.db.run(a, alertTitles)).toEqual(['alert of A']);
+  });
+
   it('lets every tenant read shipped playbooks but none change them', async () => {
     const id = await m.db.system(async (em) => {
       const rows = await em.query<{ id: string }[]>(

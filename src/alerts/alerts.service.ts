@@ -10,7 +10,7 @@ import { CaseEntity } from '../cases/entities/case.entity';
 import { toCaseModel } from '../cases/mappers/case.mapper';
 import { AppError } from '../common/errors/app-error';
 import { tenantSettings } from '../cases/correlation';
-import { assignCases } from '../cases/case-batch';
+import { planCases, writeCases } from '../cases/case-batch';
 import { AlertEntity } from './entities/alert.entity';
 import { ObservableEntity } from './entities/observable.entity';
 import type { AlertInput } from './dto/alert.input';
@@ -45,8 +45,8 @@ export class AlertsService {
    * join, and the playbook runs they trigger (queued: an outbox). Either all of it is written or
    * none. The work is set-based — a fixed number of statements per batch, not per alert.
    * Workflows start after commit, in the background; a start that fails is retried by the sweep.
-   * `alongside` runs last in the transaction, with what was stored: a caller's record of the
-   * ingest (a webhook delivery's outcome) commits with the alerts or not at all.
+   * `alongside` runs in the transaction, with what was stored: a caller's record of the ingest
+   * (a webhook delivery's outcome) commits with the alerts or not at all.
    * Nothing is read back after commit: the caller gets the alerts' ids (`byIds` reads them), and
    * listeners hear of the new alerts as written and of the cases as the transaction left them.
    */
@@ -72,10 +72,12 @@ export class AlertsService {
           detectedAt: a.detectedAt,
           observables: a.observables,
         }));
-        const { caseOf, cases, opened } = batch.length
-          ? await assignCases(em, tenantId, principal.actorId, batch, correlation)
-          : { caseOf: new Map<string, string>(), cases: new Map(), opened: [] as string[] };
+        const cases = await planCases(em, tenantId, principal.actorId, batch, correlation);
+        const { caseOf } = cases;
         const stored = await insertAlerts(em, tenantId, plan.created, caseOf);
+        await alongside?.(em, { alertIds: plan.alertIds, created: plan.created.length });
+        // Last but the runs: numbering the opened cases holds the tenant's row until commit.
+        await writeCases(em, tenantId, cases);
         const queued = await this.runs.queueForNewAlerts(
           em,
           principal,
@@ -90,10 +92,9 @@ export class AlertsService {
               observables: a.observables,
               detectedAt: a.detectedAt,
             },
-            kase: cases.get(caseOf.get(a.id)!)!,
+            kase: cases.cases.get(caseOf.get(a.id)!)!,
           })),
         );
-        await alongside?.(em, { alertIds: plan.alertIds, created: plan.created.length });
         const caseIds = [...new Set(caseOf.values())];
         return {
           alertIds: plan.alertIds,
@@ -101,7 +102,7 @@ export class AlertsService {
           createdInputs: new Set(plan.created.map((a) => a.input)),
           newAlerts: plan.created.map((a) => toNewAlertModel(a, caseOf.get(a.id) ?? null, stored.get(a.id)!)),
           caseRows: caseIds.length ? await em.find(CaseEntity, { where: { tenantId, id: In(caseIds) } }) : [],
-          openedCaseIds: opened,
+          openedCaseIds: cases.opened.map((o) => o.snapshot.id),
           runs: queued,
         };
       },

@@ -23,18 +23,30 @@ interface BatchAlert {
 
 const key = (o: { type: string; value: string }) => `${o.type}\u0000${o.value}`;
 
+/** Which case each new alert of a batch joins or opens; nothing written yet (see writeCases). */
+export interface CasePlan {
+  caseOf: Map<string, string>;
+  /** Every case of the batch; an opened one has number 0 until writeCases numbers it. */
+  cases: Map<string, CaseSnapshot>;
+  opened: { snapshot: CaseSnapshot; detectedAt: Date }[];
+  /** Open cases that gain alerts, with the earliest detection among them. */
+  grown: { id: string; earliest: Date }[];
+  events: { caseId: string; kind: string; actor: string; data: Record<string, unknown> }[];
+}
+
 /**
- * Gives each new alert of a batch its case, in a fixed number of statements: the open case that
- * recently saw one of its entities (correlation), one opened earlier in the batch for a shared
- * entity, or a new case. Records CREATED and ALERT_ADDED on the timelines.
+ * Gives each new alert of a batch its case, reading only: the open case that recently saw one
+ * of its entities (correlation), one opened earlier in the batch for a shared entity, or a new
+ * case (its id chosen here, its number by writeCases). Severity rises to the highest alert's;
+ * the detection clock goes back to the earliest.
  */
-export async function assignCases(
+export async function planCases(
   em: EntityManager,
   tenantId: string,
   actor: string,
   alerts: BatchAlert[],
   settings: CorrelationSettings,
-): Promise<{ caseOf: Map<string, string>; cases: Map<string, CaseSnapshot>; opened: string[] }> {
+): Promise<CasePlan> {
   const entityKeys = (a: BatchAlert) =>
     settings.enabled ? a.observables.filter((o) => (settings.entities as string[]).includes(o.type)) : [];
   const wanted = [...new Map(alerts.flatMap(entityKeys).map((o) => [key(o), o])).values()];
@@ -67,7 +79,9 @@ export async function assignCases(
     }
     for (const k of keys) if (!byKey.has(k)) byKey.set(k, caseId);
     caseOf.set(a.id, caseId);
-    members.set(caseId, [...(members.get(caseId) ?? []), a]);
+    const list = members.get(caseId);
+    if (list) list.push(a);
+    else members.set(caseId, [a]);
   }
 
   // Severity rises to the highest alert's; the detection clock goes back to the earliest.
@@ -79,6 +93,30 @@ export async function assignCases(
   const earliest = (caseId: string) =>
     new Date(Math.min(...members.get(caseId)!.map((a) => a.detectedAt.getTime())));
 
+  const grown = [...existing].filter((id) => members.has(id)).map((id) => ({ id, earliest: earliest(id) }));
+  const events: CasePlan['events'] = [];
+  for (const o of opened) events.push({ caseId: o.snapshot.id, kind: 'CREATED', actor, data: {} });
+  for (const a of alerts) {
+    const caseId = caseOf.get(a.id)!;
+    events.push({
+      caseId,
+      kind: 'ALERT_ADDED',
+      actor: existing.has(caseId) ? 'correlation' : actor,
+      data: { alertId: a.id, title: a.title },
+    });
+  }
+  for (const o of opened) o.detectedAt = earliest(o.snapshot.id);
+  return { caseOf, cases, opened, grown, events };
+}
+
+/**
+ * Writes a CasePlan: numbers the opened cases, inserts them, raises the cases that grew, and
+ * records CREATED and ALERT_ADDED on the timelines. Numbering locks the tenant's row until
+ * commit, and every ingest of the tenant that opens a case waits for it: call this as late in
+ * the transaction as possible (the alerts' key to their case is checked at commit).
+ */
+export async function writeCases(em: EntityManager, tenantId: string, plan: CasePlan): Promise<void> {
+  const { opened, grown, cases, events } = plan;
   if (opened.length) {
     const [seq] = await returning<{ case_seq: number }>(
       em,
@@ -97,32 +135,25 @@ export async function assignCases(
         opened.map((o) => o.snapshot.number),
         opened.map((o) => o.snapshot.title),
         opened.map((o) => o.snapshot.severity),
-        opened.map((o) => earliest(o.snapshot.id)),
+        opened.map((o) => o.detectedAt),
       ],
     );
   }
-  const grown = [...existing].filter((id) => members.has(id));
   if (grown.length) {
     await em.query(
       `UPDATE cases c SET severity = v.severity, detected_at = LEAST(c.detected_at, v.detected_at), updated_at = now()
          FROM unnest($2::uuid[], $3::text[], $4::timestamptz[]) AS v(id, severity, detected_at)
         WHERE c.tenant_id = $1 AND c.id = v.id`,
-      [tenantId, grown, grown.map((id) => cases.get(id)!.severity), grown.map(earliest)],
+      [
+        tenantId,
+        grown.map((g) => g.id),
+        grown.map((g) => cases.get(g.id)!.severity),
+        grown.map((g) => g.earliest),
+      ],
     );
   }
-
-  const events: { caseId: string; kind: string; actor: string; data: Record<string, unknown> }[] = [];
-  for (const o of opened)
-    events.push({ caseId: o.snapshot.id, kind: 'CREATED', actor, data: { number: o.snapshot.number } });
-  for (const a of alerts) {
-    const caseId = caseOf.get(a.id)!;
-    events.push({
-      caseId,
-      kind: 'ALERT_ADDED',
-      actor: existing.has(caseId) ? 'correlation' : actor,
-      data: { alertId: a.id, title: a.title },
-    });
-  }
+  if (!events.length) return;
+  const number = (caseId: string) => cases.get(caseId)!.number;
   await em.query(
     `INSERT INTO case_events (tenant_id, case_id, kind, actor, data)
      SELECT $1, v.case_id, v.kind, v.actor, v.data FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS v(case_id, kind, actor, data, n)
@@ -132,10 +163,11 @@ export async function assignCases(
       events.map((e) => e.caseId),
       events.map((e) => e.kind),
       events.map((e) => e.actor),
-      events.map((e) => JSON.stringify(e.data)),
+      events.map((e) =>
+        JSON.stringify(e.kind === 'CREATED' ? { ...e.data, number: number(e.caseId) } : e.data),
+      ),
     ],
   );
-  return { caseOf, cases, opened: opened.map((o) => o.snapshot.id) };
 }
 
 /**

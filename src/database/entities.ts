@@ -31,6 +31,7 @@ import { UsersAndMembers1763900011000 } from './migrations/1763900011000-users-a
 import { AuditLog1763900010000 } from './migrations/1763900010000-audit-log';
 import { TenantScopedParents1763900012000 } from './migrations/1763900012000-tenant-scoped-parents';
 import { AuditAppendFunction1763900013000 } from './migrations/1763900013000-audit-append-function';
+import { AlertCaseKeyAtCommit1763900014000 } from './migrations/1763900014000-alert-case-key-at-commit';
 
 // Listed, not globbed: the same list works from ts under Jest and from compiled js.
 export const ENTITIES = [
@@ -70,4 +71,5 @@ export const MIGRATIONS = [
   AuditLog1763900010000,
   TenantScopedParents1763900012000,
   AuditAppendFunction1763900013000,
+  AlertCaseKeyAtCommit1763900014000,
 ];
