@@ -121,8 +121,12 @@ export function changeDigest(change: unknown): string | null {
 
 /** The row's hash: SHA-256 over prev_hash and the canonical JSON of everything else it holds. */
 export function rowHash(row: Omit<AuditRow, 'hash'>): string {
-  const { before, after } = contentAroundSeq(row);
-  return sha256Hex(`${row.prevHash}\n${before}${row.seq}${after}`);
+  return chainHash(row.prevHash, contentAroundSeq(row), row.seq);
+}
+
+/** The hash of content (split by contentAroundSeq) at position `seq`, after `prevHash`. */
+export function chainHash(prevHash: string, content: { before: string; after: string }, seq: number): string {
+  return sha256Hex(`${prevHash}\n${content.before}${seq}${content.after}`);
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
-import { contentAroundSeq, rowContent, rowHash, type AuditEvent, type AuditRow } from './audit-chain';
+import { chainHash, contentAroundSeq, rowContent, type AuditEvent, type AuditRow } from './audit-chain';
 
 /**
  * Appends to the audit log's hash chains. `append` writes inside a transaction the caller
@@ -38,7 +38,7 @@ export async function appendAudit(
   event: AuditEvent,
 ): Promise<AuditRow> {
   const fields = rowContent({ id: randomUUID(), tenantId, createdAt: new Date() }, event);
-  const { before, after } = contentAroundSeq(fields);
+  const content = contentAroundSeq(fields);
   const [stored] = await em.query<{ row_seq: string; row_prev_hash: string; row_hash: string }[]>(
     `SELECT row_seq, row_prev_hash, row_hash
        FROM cordon_audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
@@ -56,8 +56,8 @@ export async function appendAudit(
       fields.outcome,
       fields.changeDigest,
       JSON.stringify(fields.detail),
-      before,
-      after,
+      content.before,
+      content.after,
     ],
   );
   const row: AuditRow = {
@@ -67,6 +67,7 @@ export async function appendAudit(
     hash: stored.row_hash,
   };
   // Never commit a row the verifier would call broken: the transaction fails instead.
-  if (rowHash(row) !== row.hash) throw new Error(`audit row ${row.id}: the database hashed other content`);
+  if (chainHash(row.prevHash, content, row.seq) !== row.hash)
+    throw new Error(`audit row ${row.id}: the database hashed other content`);
   return row;
 }

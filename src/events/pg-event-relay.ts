@@ -120,8 +120,8 @@ export class PgEventRelay implements OnApplicationBootstrap, OnModuleDestroy {
     // Our own NOTIFYs come back too; their head says so, without parsing the events.
     if (!payload || payload.startsWith(this.head)) return;
     try {
-      const { origin, events } = JSON.parse(payload) as { origin: string; events: DomainEvent[] };
-      if (origin !== this.origin) for (const event of events) this.bus.deliver(event);
+      const { events } = JSON.parse(payload) as { events: DomainEvent[] };
+      for (const event of events) this.bus.deliver(event);
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'ignored a malformed relayed event');
     }

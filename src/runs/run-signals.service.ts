@@ -41,7 +41,9 @@ export class RunSignals implements OnModuleInit, OnModuleDestroy {
     if (!cases) this.pending.set(e.tenantId, (cases = new Map()));
     // Kept as published (events are not changed after): most cases have no live run, and only
     // what a run receives is turned into its JSON form.
-    cases.set(e.case.id, [...(cases.get(e.case.id) ?? []), e.case]);
+    const changes = cases.get(e.case.id);
+    if (changes) changes.push(e.case);
+    else cases.set(e.case.id, [e.case]);
   }
 
   private async flush(): Promise<void> {
