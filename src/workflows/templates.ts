@@ -31,10 +31,51 @@ function compile(expression: string): ReturnType<typeof jsonata> {
   return expr;
 }
 
+/** What the quick reader returns for an expression only JSONata can answer exactly. */
+const JSONATA = Symbol('jsonata');
+
+const DOTTED = /^\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*$/;
+/** Words JSONata reads as literals or operators, never as field names. */
+const KEYWORDS = new Set(['true', 'false', 'null', 'and', 'or', 'in', 'function']);
+const dotted = new Map<string, string[] | null>();
+
+function dottedPath(expression: string): string[] | null {
+  let path = dotted.get(expression);
+  if (path === undefined) {
+    const names = DOTTED.exec(expression)?.[1].split('.') ?? null;
+    path = names && !names.some((n) => KEYWORDS.has(n)) ? names : null;
+    if (dotted.size >= MAX_COMPILED) dotted.clear();
+    dotted.set(expression, path);
+  }
+  return path;
+}
+
+/**
+ * A dotted path through objects (`steps.host.output.host_id`) answered without JSONata, whose
+ * evaluation is async at every node: inside a workflow each promise costs a captured, source-mapped
+ * stack trace (the Temporal SDK's promise hook), most of an interpreted run's workflow-thread time.
+ * Only where the answer is certainly JSONata's own: a missing field or a field of a scalar is
+ * undefined, as JSONata's lookup has it; any array on the way or at the end (JSONata maps over
+ * and flattens arrays in paths) is left to JSONata.
+ */
+function quickPath(expression: string, scope: Record<string, unknown>): unknown {
+  const path = dottedPath(expression);
+  if (!path) return JSONATA;
+  let value: unknown = scope;
+  for (const name of path) {
+    if (Array.isArray(value)) return JSONATA;
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, name)) return undefined;
+    value = (value as Record<string, unknown>)[name];
+  }
+  return Array.isArray(value) || typeof value === 'function' ? JSONATA : value;
+}
+
 export async function evaluateExpression(
   expression: string,
   scope: Record<string, unknown>,
 ): Promise<unknown> {
+  const quick = quickPath(expression, scope);
+  if (quick !== JSONATA) return quick;
   try {
     return await compile(expression).evaluate(scope);
   } catch (err) {
@@ -44,11 +85,52 @@ export async function evaluateExpression(
   }
 }
 
+/** The value rendered without a promise, or JSONATA when one of its templates needs JSONata. */
+function renderQuick(value: unknown, scope: Record<string, unknown>): unknown {
+  if (typeof value === 'string') {
+    const whole = WHOLE.exec(value);
+    if (whole && !whole[1].includes('}}')) return quickPath(whole[1], scope);
+    if (!value.includes('{{')) return value;
+    let out = '';
+    let last = 0;
+    for (const match of value.matchAll(PART)) {
+      const v = quickPath(match[1], scope);
+      if (v === JSONATA) return JSONATA;
+      out += value.slice(last, match.index) + toText(v);
+      last = match.index + match[0].length;
+    }
+    return out + value.slice(last);
+  }
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value) {
+      const v = renderQuick(item, scope);
+      if (v === JSONATA) return JSONATA;
+      out.push(v);
+    }
+    return out;
+  }
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, item] of Object.entries(value)) {
+      const v = renderQuick(item, scope);
+      if (v === JSONATA) return JSONATA;
+      out[k] = v;
+    }
+    return out;
+  }
+  return value;
+}
+
 export async function renderTemplate(value: unknown, scope: Record<string, unknown>): Promise<unknown> {
+  const quick = renderQuick(value, scope);
+  return quick !== JSONATA ? quick : renderWithJsonata(value, scope);
+}
+
+async function renderWithJsonata(value: unknown, scope: Record<string, unknown>): Promise<unknown> {
   if (typeof value === 'string') {
     const whole = WHOLE.exec(value);
     if (whole && !whole[1].includes('}}')) return evaluateExpression(whole[1], scope);
-    if (!value.includes('{{')) return value;
     let out = '';
     let last = 0;
     for (const match of value.matchAll(PART)) {
@@ -64,12 +146,10 @@ export async function renderTemplate(value: unknown, scope: Record<string, unkno
     for (const item of value) out.push(await renderTemplate(item, scope));
     return out;
   }
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = await renderTemplate(v, scope);
-    return out;
-  }
-  return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>))
+    out[k] = await renderTemplate(v, scope);
+  return out;
 }
 
 /** Truthiness of an `if:`/`when:` condition, which may be written with or without braces. */
