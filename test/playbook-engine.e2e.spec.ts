@@ -12,7 +12,7 @@ const ADMIN_KEY = 'cdn_e2e_engine_admin_key_0123456789ab';
 
 const SAVE = `mutation($input: SavePlaybookInput!) { savePlaybook(input: $input) { id } }`;
 const RUN_PLAYBOOK = `mutation($input: RunPlaybookInput!) { runPlaybook(input: $input) { run { id status } calls { stepId action input output error } } }`;
-const RUN = `query($id: ID!) { playbookRun(id: $id) { id status error workflowId steps { stepId kind status attempts output error } } }`;
+const RUN = `query($id: ID!) { playbookRun(id: $id) { id status error workflowId steps { stepId kind status attempts input output error } } }`;
 const CANCEL = `mutation($input: CancelPlaybookRunInput!) { cancelPlaybookRun(input: $input) { id status } }`;
 
 interface Step {
@@ -20,6 +20,7 @@ interface Step {
   kind: string;
   status: string;
   attempts: number;
+  input: any;
   output: any;
   error: any;
 }
@@ -337,6 +338,48 @@ steps:
     expect(childRuns.every((e: any) => e.node.trigger === 'playbook' && e.node.status === 'SUCCEEDED')).toBe(
       true,
     );
+  });
+
+  it('renders inputs before the start, and fails a run whose input template fails at "inputs"', async () => {
+    await save(`
+id: engine-inputs
+name: Engine inputs
+trigger: { event: manual }
+inputs:
+  title: '{{ case.title }}'
+  tag: 'case-{{ case.number }}'
+steps:
+  - id: note
+    action: case.add_comment
+    with: { text: '{{ inputs.tag }}: {{ inputs.title }}' }
+`);
+    const { run } = await start('engine-inputs');
+    const done = await finished(run.id);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(step(done, 'note')!.input.text).toMatch(/^case-\d+: Engine test$/);
+    // The dispatcher rendered them: the workflow's own input carries the values it used.
+    const history = JSON.parse(
+      await workflowHistoryJson(done.workflowId, cordon.temporalAddress(), codecEndpoint(cordon, ADMIN_KEY)),
+    );
+    const started = history.events[0].workflowExecutionStartedEventAttributes.input.payloads[0];
+    const input = JSON.parse(Buffer.from(started.data, 'base64').toString('utf8'));
+    expect(input.renderedInputs).toEqual({ title: 'Engine test', tag: expect.stringMatching(/^case-\d+$/) });
+
+    await save(`
+id: engine-inputs-bad
+name: Engine inputs that cannot render
+trigger: { event: manual }
+inputs:
+  n: '{{ $number("not a number") }}'
+steps:
+  - id: never
+    action: case.add_comment
+    with: { text: '{{ inputs.n }}' }
+`);
+    const bad = await finished((await start('engine-inputs-bad')).run.id);
+    expect(bad.status).toBe('FAILED');
+    expect(bad.error).toMatchObject({ stepId: 'inputs', message: expect.stringContaining('$number') });
+    expect(step(bad, 'never')).toBeUndefined();
   });
 
   it('waits for a case event matching its condition', async () => {

@@ -4,6 +4,8 @@ import { TenantDb } from '../database/tenant-db';
 import { TemporalClientService } from '../temporal/temporal-client.service';
 import { PlaybooksService } from '../playbooks/playbooks.service';
 import type { PlaybookRunInput } from '../workflows/run-input';
+import type { PlaybookDefinition } from '../workflows/playbook.types';
+import { renderRunInputs } from '../workflows/run-inputs';
 import { PlaybookRunEntity } from './entities/playbook-run.entity';
 
 /** What starting a run needs: its row as queued (a PlaybookRunEntity is one). */
@@ -80,6 +82,7 @@ export class RunDispatcher implements OnModuleInit, BeforeApplicationShutdown {
   async startRun(run: QueuedRun): Promise<void> {
     const version = await this.playbooks.version(run.playbookVersionId);
     const stored = run.input as Pick<PlaybookRunInput, 'event' | 'inputs' | 'dryRun'>;
+    const renderedInputs = await this.renderInputs(version.definition, stored);
     const input: PlaybookRunInput = {
       runId: run.id,
       tenantId: run.tenantId,
@@ -90,6 +93,7 @@ export class RunDispatcher implements OnModuleInit, BeforeApplicationShutdown {
       caseId: run.caseId,
       requestedBy: run.requestedBy,
       ...(stored.inputs ? { inputs: stored.inputs } : {}),
+      ...(renderedInputs && Object.keys(renderedInputs).length ? { renderedInputs } : {}),
       ...(stored.dryRun ? { dryRun: true } : {}),
     };
     const tags = this.temporal.registeredSearchAttributes;
@@ -110,6 +114,20 @@ export class RunDispatcher implements OnModuleInit, BeforeApplicationShutdown {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
+  }
+
+  /**
+   * The run's inputs rendered here, where JSONata runs at full speed, from the event as the
+   * workflow will receive it (JSON: a Date the run would see as text is text here too). A template
+   * that fails is left for the run to render and report.
+   */
+  private async renderInputs(
+    definition: PlaybookDefinition,
+    stored: Pick<PlaybookRunInput, 'event' | 'inputs'>,
+  ): Promise<Record<string, unknown> | undefined> {
+    if (!definition.inputs) return undefined;
+    const asSent = JSON.parse(JSON.stringify(stored)) as typeof stored;
+    return renderRunInputs({ ...asSent, definition }).catch(() => undefined);
   }
 
   /** Restarts runs that stayed QUEUED: across tenants, so it reads without a tenant scope. */

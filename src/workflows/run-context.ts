@@ -28,6 +28,7 @@ import type {
   StepRecord,
 } from './run-input';
 import { evaluateCondition, renderTemplate } from './templates';
+import { renderRunInputs } from './run-inputs';
 import { RunEnded, StepFailed, failureInfo, templateFailure } from './run-control';
 
 // Projection writes are small and must eventually land: retry them for a long time.
@@ -289,20 +290,13 @@ export async function executeRun(
 }
 
 async function renderInputs(run: RunContext): Promise<Record<string, unknown>> {
-  const spec = run.input.definition.inputs ?? {};
-  const given = run.input.inputs ?? {};
-  // Inputs read the triggering event directly, as the trigger's `when` does.
-  const eventScope = { ...(run.input.event.alert ?? {}), ...run.scope() };
-  const rendered: Record<string, unknown> = {};
-  for (const [name, template] of Object.entries(spec)) {
-    if (name in given) continue;
-    try {
-      rendered[name] = await renderTemplate(template, eventScope);
-    } catch (err) {
-      throw templateFailure('inputs', err);
-    }
+  try {
+    // Rendered by the dispatcher when it could; the same function gives the same values here.
+    const rendered = run.input.renderedInputs ?? (await renderRunInputs(run.input));
+    return { ...rendered, ...(run.input.inputs ?? {}) };
+  } catch (err) {
+    throw templateFailure('inputs', err);
   }
-  return { ...rendered, ...given };
 }
 
 async function finish(

@@ -14,6 +14,11 @@ export interface PlaybookRunInput {
   requestedBy: string;
   /** Values given by a manual run or a parent playbook; they win over the definition's templates. */
   inputs?: Record<string, unknown>;
+  /**
+   * The definition's other inputs, rendered by the dispatcher before the start (renderRunInputs);
+   * absent when it could not, and then the run renders them, failing as it always did.
+   */
+  renderedInputs?: Record<string, unknown>;
   /** Integration calls go to the vendors' fakes, Cordon's own actions are only described, approvals pass. */
   dryRun?: boolean;
 }
