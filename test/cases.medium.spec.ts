@@ -2,6 +2,8 @@ import type { Principal } from '../src/auth/principal';
 import { AlertsService } from '../src/alerts/alerts.service';
 import type { AlertInput } from '../src/alerts/dto/alert.input';
 import { CasesService } from '../src/cases/cases.service';
+import { toCaseModel } from '../src/cases/mappers/case.mapper';
+import type { CaseModel } from '../src/cases/models/case.model';
 import { CaseEventsPublisher } from '../src/cases/case-events.publisher';
 import { EventBus } from '../src/events/event-bus';
 import { CaseUpdatesService } from '../src/cases/case-updates.service';
@@ -26,6 +28,7 @@ describe('alerts and cases on a real database', () => {
   let updates: CaseUpdatesService;
   let membership: CaseMembershipService;
   let metrics: CaseMetricsService;
+  let events: EventBus;
   /** An ingest, and the alerts it stored or folded into, as the API's `alerts` field reads them. */
   const ingest = async (who: Principal, inputs: AlertInput[]) => {
     const stored = await alerts.ingest(who, inputs);
@@ -34,7 +37,7 @@ describe('alerts and cases on a real database', () => {
 
   beforeAll(async () => {
     m = await migratedDatabase();
-    const events = new EventBus();
+    events = new EventBus();
     const publisher = new CaseEventsPublisher(events);
     cases = new CasesService(m.db, publisher);
     const playbooks = new PlaybooksService(m.db);
@@ -186,6 +189,8 @@ describe('alerts and cases on a real database', () => {
   it('handles a batch as a whole: repeats inside it fold, alerts sharing a host share one new case', async () => {
     const tenantId = await m.newTenant();
     const p = principalFor(tenantId);
+    const announced: CaseModel[] = [];
+    const stop = events.listen((e) => void (e.type === 'case.updated' && announced.push(e.case)));
     const res = await ingest(p, [
       alert({ sourceRef: 'b-1', observables: host('WS-77') }),
       alert({ sourceRef: 'b-1', observables: host('WS-77') }),
@@ -205,11 +210,27 @@ describe('alerts and cases on a real database', () => {
       (await cases.get(tenantId, a3.caseId!)).number,
     ].sort();
     expect(numbers).toEqual([1, 2]);
-    expect((await cases.timeline(tenantId, a1.caseId!)).map((e) => e.kind)).toEqual([
-      'CREATED',
-      'ALERT_ADDED',
-      'ALERT_ADDED',
+    const timeline = await cases.timeline(tenantId, a1.caseId!);
+    expect(timeline.map((e) => e.kind)).toEqual(['CREATED', 'ALERT_ADDED', 'ALERT_ADDED']);
+    expect(timeline[0].data).toEqual({ number: kase.number });
+    // Announced as the ingest wrote them (not read back): each equals the stored case.
+    stop();
+    expect(announced).toHaveLength(2);
+    for (const c of announced) expect(c).toEqual(toCaseModel(await cases.get(tenantId, c.id)));
+
+    // A case that grows is announced as updated; the next opened case takes the next number.
+    announced.length = 0;
+    const again = events.listen((e) => void (e.type === 'case.updated' && announced.push(e.case)));
+    const more = await ingest(p, [
+      alert({ sourceRef: 'b-4', observables: host('WS-78'), severity: 'HIGH' }),
+      alert({ sourceRef: 'b-5', observables: host('WS-79') }),
     ]);
+    again();
+    expect(more.alerts[0].caseId).toBe(a3.caseId);
+    expect((await cases.get(tenantId, more.alerts[1].caseId!)).number).toBe(3);
+    expect(announced).toHaveLength(2);
+    for (const c of announced) expect(c).toEqual(toCaseModel(await cases.get(tenantId, c.id)));
+    expect(announced.find((c) => c.id === a3.caseId)).toMatchObject({ severity: 'HIGH' });
   });
 
   it('does not correlate when the tenant turned it off', async () => {

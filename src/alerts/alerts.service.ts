@@ -76,11 +76,9 @@ export class AlertsService {
         const { caseOf } = cases;
         const stored = await insertAlerts(em, tenantId, plan.created, caseOf);
         await alongside?.(em, { alertIds: plan.alertIds, created: plan.created.length });
-        // Last but the runs: numbering the opened cases holds the tenant's row until commit.
-        await writeCases(em, tenantId, cases);
-        const queued = await this.runs.queueForNewAlerts(
+        const matches = await this.runs.matchNewAlerts(
           em,
-          principal,
+          tenantId,
           plan.created.map((a) => ({
             alert: {
               id: a.id,
@@ -95,13 +93,16 @@ export class AlertsService {
             kase: cases.cases.get(caseOf.get(a.id)!)!,
           })),
         );
-        const caseIds = [...new Set(caseOf.values())];
+        // Last: numbering the opened cases holds the tenant's row until commit. The runs need
+        // those numbers; nothing else is read or written after them.
+        const caseRows = await writeCases(em, tenantId, cases);
+        const queued = await this.runs.queueForNewAlerts(em, principal, matches);
         return {
           alertIds: plan.alertIds,
           created: plan.created.length,
           createdInputs: new Set(plan.created.map((a) => a.input)),
           newAlerts: plan.created.map((a) => toNewAlertModel(a, caseOf.get(a.id) ?? null, stored.get(a.id)!)),
-          caseRows: caseIds.length ? await em.find(CaseEntity, { where: { tenantId, id: In(caseIds) } }) : [],
+          caseRows,
           openedCaseIds: cases.opened.map((o) => o.snapshot.id),
           runs: queued,
         };

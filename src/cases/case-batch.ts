@@ -4,6 +4,7 @@ import { returning } from '../database/sql';
 import { SEVERITIES, severityRank, type Severity } from '../alerts/severity';
 import type { CorrelationSettings } from '../tenancy/entities/tenant.entity';
 import { OPEN_CASE_STATUSES, type CaseStatus } from './case-status';
+import type { CaseEntity } from './entities/case.entity';
 
 export interface CaseSnapshot {
   id: string;
@@ -109,65 +110,97 @@ export async function planCases(
   return { caseOf, cases, opened, grown, events };
 }
 
+/** Each column of a case and the CaseEntity field it fills. */
+const CASE_FIELDS = Object.entries({
+  id: 'id',
+  tenant_id: 'tenantId',
+  number: 'number',
+  title: 'title',
+  severity: 'severity',
+  status: 'status',
+  assignee: 'assignee',
+  resolution: 'resolution',
+  tags: 'tags',
+  recommendations: 'recommendations',
+  merged_into: 'mergedInto',
+  detected_at: 'detectedAt',
+  acknowledged_at: 'acknowledgedAt',
+  contained_at: 'containedAt',
+  resolved_at: 'resolvedAt',
+  closed_at: 'closedAt',
+  created_at: 'createdAt',
+  updated_at: 'updatedAt',
+} satisfies Record<string, keyof CaseEntity>);
+
+/** A RETURNING list that gives CaseEntity's shape, so nothing is read back after the write. */
+const caseRow = (alias: string) =>
+  CASE_FIELDS.map(([col, field]) => `${alias}.${col} AS "${field}"`).join(', ');
+
 /**
- * Writes a CasePlan: numbers the opened cases, inserts them, raises the cases that grew, and
- * records CREATED and ALERT_ADDED on the timelines. Numbering locks the tenant's row until
- * commit, and every ingest of the tenant that opens a case waits for it: call this as late in
- * the transaction as possible (the alerts' key to their case is checked at commit).
+ * Writes a CasePlan and returns every case of the batch as written: raises the cases that grew,
+ * then numbers and inserts the opened ones and records CREATED and ALERT_ADDED on the timelines
+ * in one statement. Numbering locks the tenant's row until commit, and every ingest of the
+ * tenant that opens a case waits for it: call this as late in the transaction as possible (the
+ * alerts' key to their case is checked at commit), and commit soon after.
  */
-export async function writeCases(em: EntityManager, tenantId: string, plan: CasePlan): Promise<void> {
+export async function writeCases(em: EntityManager, tenantId: string, plan: CasePlan): Promise<CaseEntity[]> {
   const { opened, grown, cases, events } = plan;
-  if (opened.length) {
-    const [seq] = await returning<{ case_seq: number }>(
-      em,
-      `UPDATE tenants SET case_seq = case_seq + $2 WHERE id = $1 RETURNING case_seq`,
-      [tenantId, opened.length],
-    );
-    if (!seq) throw new Error(`tenant ${tenantId} does not exist`);
-    opened.forEach((o, i) => (o.snapshot.number = seq.case_seq - opened.length + 1 + i));
-    await em.query(
-      `INSERT INTO cases (id, tenant_id, number, title, severity, status, detected_at)
-       SELECT v.id, $1, v.number, v.title, v.severity, 'OPEN', v.detected_at
-         FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::timestamptz[]) AS v(id, number, title, severity, detected_at)`,
-      [
-        tenantId,
-        opened.map((o) => o.snapshot.id),
-        opened.map((o) => o.snapshot.number),
-        opened.map((o) => o.snapshot.title),
-        opened.map((o) => o.snapshot.severity),
-        opened.map((o) => o.detectedAt),
-      ],
-    );
-  }
+  const rows: CaseEntity[] = [];
   if (grown.length) {
-    await em.query(
-      `UPDATE cases c SET severity = v.severity, detected_at = LEAST(c.detected_at, v.detected_at), updated_at = now()
-         FROM unnest($2::uuid[], $3::text[], $4::timestamptz[]) AS v(id, severity, detected_at)
-        WHERE c.tenant_id = $1 AND c.id = v.id`,
-      [
-        tenantId,
-        grown.map((g) => g.id),
-        grown.map((g) => cases.get(g.id)!.severity),
-        grown.map((g) => g.earliest),
-      ],
+    rows.push(
+      ...(await returning<CaseEntity>(
+        em,
+        `UPDATE cases c SET severity = v.severity, detected_at = LEAST(c.detected_at, v.detected_at), updated_at = now()
+           FROM unnest($2::uuid[], $3::text[], $4::timestamptz[]) AS v(id, severity, detected_at)
+          WHERE c.tenant_id = $1 AND c.id = v.id
+        RETURNING ${caseRow('c')}`,
+        [
+          tenantId,
+          grown.map((g) => g.id),
+          grown.map((g) => cases.get(g.id)!.severity),
+          grown.map((g) => g.earliest),
+        ],
+      )),
     );
   }
-  if (!events.length) return;
-  const number = (caseId: string) => cases.get(caseId)!.number;
-  await em.query(
-    `INSERT INTO case_events (tenant_id, case_id, kind, actor, data)
-     SELECT $1, v.case_id, v.kind, v.actor, v.data FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS v(case_id, kind, actor, data, n)
-     ORDER BY v.n`,
+  if (!events.length) return rows;
+  // The numbers are taken, the cases inserted and their timelines written in one round trip:
+  // the tenant's row is held from here to commit. A CREATED event carries its case's number.
+  const inserted = await returning<CaseEntity>(
+    em,
+    `WITH seq AS (
+       UPDATE tenants SET case_seq = case_seq + $2 WHERE id = $1 AND $2 > 0 RETURNING case_seq
+     ), opened AS (
+       INSERT INTO cases AS c (id, tenant_id, number, title, severity, status, detected_at)
+       SELECT v.id, $1, seq.case_seq - $2 + v.n, v.title, v.severity, 'OPEN', v.detected_at
+         FROM seq, unnest($3::uuid[], $4::text[], $5::text[], $6::timestamptz[])
+              WITH ORDINALITY AS v(id, title, severity, detected_at, n)
+       RETURNING ${caseRow('c')}
+     ), timeline AS (
+       INSERT INTO case_events (tenant_id, case_id, kind, actor, data)
+       SELECT $1, e.case_id, e.kind, e.actor,
+              CASE WHEN e.kind = 'CREATED' THEN e.data || jsonb_build_object('number', o.number) ELSE e.data END
+         FROM unnest($7::uuid[], $8::text[], $9::text[], $10::jsonb[]) WITH ORDINALITY AS e(case_id, kind, actor, data, n)
+         LEFT JOIN opened o ON o.id = e.case_id
+        ORDER BY e.n
+     )
+     SELECT * FROM opened`,
     [
       tenantId,
+      opened.length,
+      opened.map((o) => o.snapshot.id),
+      opened.map((o) => o.snapshot.title),
+      opened.map((o) => o.snapshot.severity),
+      opened.map((o) => o.detectedAt),
       events.map((e) => e.caseId),
       events.map((e) => e.kind),
       events.map((e) => e.actor),
-      events.map((e) =>
-        JSON.stringify(e.kind === 'CREATED' ? { ...e.data, number: number(e.caseId) } : e.data),
-      ),
+      events.map((e) => JSON.stringify(e.data)),
     ],
   );
+  if (inserted.length !== opened.length) throw new Error(`tenant ${tenantId} does not exist`);
+  for (const row of inserted) cases.get(row.id)!.number = row.number;
+  return [...rows, ...inserted];
 }
 
 /**

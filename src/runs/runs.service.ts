@@ -6,6 +6,7 @@ import { AppError } from '../common/errors/app-error';
 import type { Principal } from '../auth/principal';
 import type { CaseSnapshot } from '../cases/case-batch';
 import { PlaybooksService } from '../playbooks/playbooks.service';
+import type { PlaybookVersionEntity } from '../playbooks/entities/playbook-version.entity';
 import { PlaybookRunEntity } from './entities/playbook-run.entity';
 import { StepRunEntity } from './entities/step-run.entity';
 import type { RunStatus } from './run-status';
@@ -27,6 +28,14 @@ export interface AlertSnapshot {
 }
 
 /** The event a run sees as `alert` and `case`, frozen when it is queued. */
+/** A new alert with its case and the playbook versions it triggers. */
+export interface AlertRunMatch {
+  alert: AlertSnapshot;
+  /** Read again when the run is queued: an opened case has its number by then. */
+  kase: CaseSnapshot;
+  versions: PlaybookVersionEntity[];
+}
+
 export function alertEvent(
   alert: AlertSnapshot,
   kase: CaseSnapshot,
@@ -61,14 +70,33 @@ export class RunsService {
   ) {}
 
   /**
+   * The playbooks each new alert triggers, decided before its case is numbered (a trigger reads
+   * the alert, never the case's number), so the ingest can number its cases last.
+   */
+  async matchNewAlerts(
+    em: EntityManager,
+    tenantId: string,
+    items: { alert: AlertSnapshot; kase: CaseSnapshot }[],
+  ): Promise<AlertRunMatch[]> {
+    const matches: AlertRunMatch[] = [];
+    for (const item of items) {
+      const { alert } = alertEvent(item.alert, item.kase);
+      const versions = await this.playbooks.triggeredBy(tenantId, 'alert.created', alert, em);
+      if (versions.length) matches.push({ ...item, versions });
+    }
+    return matches;
+  }
+
+  /**
    * Queues the runs new alerts trigger, inside the ingest transaction (an outbox): if the alerts
    * are stored, their runs are too, and the dispatcher will get them to Temporal. One INSERT for
-   * the batch; the deterministic workflow id makes a repeated trigger a no-op.
+   * the batch; the deterministic workflow id makes a repeated trigger a no-op. Each run's event
+   * holds its case as it is now (numbered).
    */
   async queueForNewAlerts(
     em: EntityManager,
     principal: Principal,
-    items: { alert: AlertSnapshot; kase: CaseSnapshot }[],
+    matches: AlertRunMatch[],
   ): Promise<QueuedRun[]> {
     const rows: {
       playbookId: string;
@@ -78,14 +106,9 @@ export class RunsService {
       alertId: string;
       input: { event: ReturnType<typeof alertEvent> };
     }[] = [];
-    for (const { alert, kase } of items) {
+    for (const { alert, kase, versions } of matches) {
       const event = alertEvent(alert, kase);
-      for (const version of await this.playbooks.triggeredBy(
-        principal.tenantId,
-        'alert.created',
-        event.alert,
-        em,
-      )) {
+      for (const version of versions) {
         rows.push({
           playbookId: version.playbookId,
           versionId: version.id,
