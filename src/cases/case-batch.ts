@@ -164,6 +164,7 @@ export async function writeCases(em: EntityManager, tenantId: string, plan: Case
     );
   }
   if (!events.length) return rows;
+  const openedAt = new Map(opened.map((o, i) => [o.snapshot.id, i + 1]));
   // The numbers are taken, the cases inserted and their timelines written in one round trip:
   // the tenant's row is held from here to commit. A CREATED event carries its case's number.
   const inserted = await returning<CaseEntity>(
@@ -178,10 +179,11 @@ export async function writeCases(em: EntityManager, tenantId: string, plan: Case
        RETURNING ${caseRow('c')}
      ), timeline AS (
        INSERT INTO case_events (tenant_id, case_id, kind, actor, data)
-       SELECT $1, e.case_id, e.kind, e.actor,
-              CASE WHEN e.kind = 'CREATED' THEN e.data || jsonb_build_object('number', o.number) ELSE e.data END
-         FROM unnest($7::uuid[], $8::text[], $9::text[], $10::jsonb[]) WITH ORDINALITY AS e(case_id, kind, actor, data, n)
-         LEFT JOIN opened o ON o.id = e.case_id
+       SELECT $1, e.case_id, e.kind, e.actor, CASE WHEN e.opened > 0
+                THEN e.data || jsonb_build_object('number', (SELECT case_seq FROM seq) - $2 + e.opened)
+                ELSE e.data END
+         FROM unnest($7::uuid[], $8::text[], $9::text[], $10::jsonb[], $11::int[])
+              WITH ORDINALITY AS e(case_id, kind, actor, data, opened, n)
         ORDER BY e.n
      )
      SELECT * FROM opened`,
@@ -196,6 +198,8 @@ export async function writeCases(em: EntityManager, tenantId: string, plan: Case
       events.map((e) => e.kind),
       events.map((e) => e.actor),
       events.map((e) => JSON.stringify(e.data)),
+      // A CREATED event's case by its place among the opened (numbered in that order), else 0.
+      events.map((e) => (e.kind === 'CREATED' ? openedAt.get(e.caseId)! : 0)),
     ],
   );
   if (inserted.length !== opened.length) throw new Error(`tenant ${tenantId} does not exist`);
