@@ -393,10 +393,24 @@ steps:
   - id: after
     set: { seen: '{{ steps.until.output.event.status }}' }
 `);
+    // A run of the same case that only sleeps: it waits for no event, so it is told of none.
+    await save(`
+id: engine-sleeper
+name: Engine sleeper
+trigger: { event: manual }
+steps:
+  - id: nap
+    wait: { duration: 1h }
+`);
+    const sleeper = await start('engine-sleeper');
     const { run } = await start('engine-wait-event');
     await eventually(
       async () => step(await runOf(run.id), 'until')?.status === 'WAITING' || undefined,
       'the wait',
+    );
+    await eventually(
+      async () => step(await runOf(sleeper.run.id), 'nap')?.status === 'WAITING' || undefined,
+      'the sleep',
     );
     // A change that does not match, then one that does.
     await gql(
@@ -412,6 +426,15 @@ steps:
     const done = await finished(run.id);
     expect(done.status).toBe('SUCCEEDED');
     expect(step(done, 'after')).toMatchObject({ output: { seen: 'INVESTIGATING' } });
+    const signalled = async (workflowId: string) =>
+      (await workflowHistoryJson(workflowId, cordon.temporalAddress())).includes(
+        'workflowExecutionSignaledEventAttributes',
+      );
+    expect(await signalled(done.workflowId)).toBe(true);
+    const napping = await runOf(sleeper.run.id);
+    expect(await signalled(napping.workflowId)).toBe(false);
+    expect((await gql(CANCEL, { input: { runId: napping.id } }, responderKey)).errors).toBeUndefined();
+    expect((await finished(napping.id)).status).toBe('CANCELLED');
   });
 
   it('cancels a run waiting on an approval: closes the approval and undoes completed steps', async () => {

@@ -3,10 +3,12 @@ import { TenantDb } from '../database/tenant-db';
 import { EventBus, type DomainEvent } from '../events/event-bus';
 import { TemporalClientService } from '../temporal/temporal-client.service';
 import { runEventSignal } from '../workflows/messages';
+import { waitsForEvents } from '../workflows/playbook.types';
+import { PlaybooksService } from '../playbooks/playbooks.service';
 
 /**
  * Tells the live runs of a case that the case changed, so a `wait: { event: case.updated }`
- * step can move on. Best effort by design: a run that is not waiting ignores the signal, and a
+ * step can move on; a run whose pinned version has no such step hears nothing. Best effort by design: a run that is not waiting ignores the signal, and a
  * signal lost to a crash is what the wait's `timeout` is for. The case events of one turn of the
  * event loop are looked up together: an ingest of 500 alerts touches hundreds of cases, and one
  * query per tenant finds their live runs (one per case was most of that ingest's transactions).
@@ -24,6 +26,7 @@ export class RunSignals implements OnModuleInit, OnModuleDestroy {
     private readonly db: TenantDb,
     private readonly events: EventBus,
     private readonly temporal: TemporalClientService,
+    private readonly playbooks: PlaybooksService,
   ) {}
 
   onModuleInit(): void {
@@ -54,13 +57,18 @@ export class RunSignals implements OnModuleInit, OnModuleDestroy {
 
   private async signal(tenantId: string, cases: Map<string, CaseChange[]>): Promise<void> {
     try {
-      const runs = await this.db.run(tenantId, (em) =>
-        em.query<{ workflow_id: string; case_id: string }[]>(
-          `SELECT workflow_id, case_id FROM playbook_runs
+      const live = await this.db.run(tenantId, (em) =>
+        em.query<{ workflow_id: string; case_id: string; playbook_version_id: string }[]>(
+          `SELECT workflow_id, case_id, playbook_version_id FROM playbook_runs
             WHERE tenant_id = $1 AND case_id = ANY($2::uuid[]) AND status IN ('RUNNING', 'WAITING')`,
           [tenantId, [...cases.keys()]],
         ),
       );
+      // A signal is a history event and a workflow task: only for runs whose pinned version waits.
+      const runs = [];
+      for (const r of live)
+        if (waitsForEvents((await this.playbooks.version(r.playbook_version_id)).definition.steps))
+          runs.push(r);
       await Promise.all(
         runs.map(async (r) => {
           const handle = this.temporal.client.workflow.getHandle(r.workflow_id);

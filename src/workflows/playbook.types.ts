@@ -200,6 +200,11 @@ export function childLists(step: PlaybookStep): PlaybookStep[][] {
   return [];
 }
 
+/** Whether any step, at any depth, waits for an event: only such a run reads what it is signalled. */
+export function waitsForEvents(steps: PlaybookStep[]): boolean {
+  return steps.some((step) => ('wait' in step && !!step.wait.event) || childLists(step).some(waitsForEvents));
+}
+
 /** Actions on Cordon itself, callable from any playbook (src/activities implements them). */
 export const BUILTIN_ACTIONS = {
   'case.set_status': 'Move the run’s case through its lifecycle: { status, resolution?, comment? }',
