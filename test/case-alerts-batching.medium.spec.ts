@@ -37,7 +37,12 @@ describe('a page of 50 cases with their alerts and observables', () => {
     const publisher = new CaseEventsPublisher(events);
     cases = new CasesService(m.db, publisher);
     const playbooks = new PlaybooksService(m.db);
-    const dispatcher = new RunDispatcher(m.db, undefined as unknown as TemporalClientService, playbooks);
+    const dispatcher = new RunDispatcher(
+      m.db,
+      undefined as unknown as TemporalClientService,
+      playbooks,
+      undefined as never,
+    );
     alerts = new AlertsService(m.db, new RunsService(m.db, playbooks), dispatcher, events);
   });
 

@@ -42,7 +42,12 @@ describe('alerts and cases on a real database', () => {
     cases = new CasesService(m.db, publisher);
     const playbooks = new PlaybooksService(m.db);
     const runs = new RunsService(m.db, playbooks);
-    const dispatcher = new RunDispatcher(m.db, undefined as unknown as TemporalClientService, playbooks);
+    const dispatcher = new RunDispatcher(
+      m.db,
+      undefined as unknown as TemporalClientService,
+      playbooks,
+      undefined as never,
+    );
     alerts = new AlertsService(m.db, runs, dispatcher, events);
     updates = new CaseUpdatesService(m.db, publisher);
     membership = new CaseMembershipService(m.db, cases, publisher);

@@ -358,9 +358,22 @@ steps:
     expect(done.status).toBe('SUCCEEDED');
     expect(step(done, 'note')!.input.text).toMatch(/^case-\d+: Engine test$/);
     // The dispatcher rendered them: the workflow's own input carries the values it used.
-    const history = JSON.parse(
-      await workflowHistoryJson(done.workflowId, cordon.temporalAddress(), codecEndpoint(cordon, ADMIN_KEY)),
+    const json = await workflowHistoryJson(
+      done.workflowId,
+      cordon.temporalAddress(),
+      codecEndpoint(cordon, ADMIN_KEY),
     );
+    const history = JSON.parse(json);
+    // The dispatcher recorded the start: the run wrote its finish but not its start itself.
+    const localActivities = payloadsIn(history)
+      .map((p) => /"activity_type":"(\w+)"/.exec(p.text)?.[1])
+      .filter(Boolean);
+    expect(localActivities).toContain('finishRun');
+    expect(localActivities).not.toContain('markRunStarted');
+    expect(
+      (await gql(`query($id: ID!) { playbookRun(id: $id) { startedAt } }`, { id: run.id }, responderKey)).data
+        .playbookRun.startedAt,
+    ).toBeTruthy();
     const started = history.events[0].workflowExecutionStartedEventAttributes.input.payloads[0];
     const input = JSON.parse(Buffer.from(started.data, 'base64').toString('utf8'));
     expect(input.renderedInputs).toEqual({ title: 'Engine test', tag: expect.stringMatching(/^case-\d+$/) });

@@ -7,6 +7,7 @@ import type { PlaybookRunInput } from '../workflows/run-input';
 import type { PlaybookDefinition } from '../workflows/playbook.types';
 import { renderRunInputs } from '../workflows/run-inputs';
 import { PlaybookRunEntity } from './entities/playbook-run.entity';
+import { RunsProjection } from './runs-projection.service';
 
 /** What starting a run needs: its row as queued (a PlaybookRunEntity is one). */
 export type QueuedRun = Pick<
@@ -34,6 +35,7 @@ export class RunDispatcher implements OnModuleInit, BeforeApplicationShutdown {
     private readonly db: TenantDb,
     private readonly temporal: TemporalClientService,
     private readonly playbooks: PlaybooksService,
+    private readonly projection: RunsProjection,
   ) {}
 
   onModuleInit(): void {
@@ -95,14 +97,16 @@ export class RunDispatcher implements OnModuleInit, BeforeApplicationShutdown {
       ...(stored.inputs ? { inputs: stored.inputs } : {}),
       ...(renderedInputs && Object.keys(renderedInputs).length ? { renderedInputs } : {}),
       ...(stored.dryRun ? { dryRun: true } : {}),
+      startRecorded: true,
     };
     const tags = this.temporal.registeredSearchAttributes;
     const searchAttributes: Record<string, string[]> = {};
     if (tags.has('TenantId')) searchAttributes.TenantId = [run.tenantId];
     if (tags.has('PlaybookId')) searchAttributes.PlaybookId = [run.playbookId];
     if (tags.has('CaseId') && run.caseId) searchAttributes.CaseId = [run.caseId];
+    let temporalRunId: string;
     try {
-      await this.temporal.client.workflow.start('playbookRunWorkflow', {
+      const handle = await this.temporal.client.workflow.start('playbookRunWorkflow', {
         taskQueue: this.temporal.endpoint.taskQueue,
         workflowId: run.workflowId,
         args: [input],
@@ -111,9 +115,16 @@ export class RunDispatcher implements OnModuleInit, BeforeApplicationShutdown {
         // With a worker in this process, its first workflow task comes back with the start.
         requestEagerStart: true,
       });
+      temporalRunId = handle.firstExecutionRunId;
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      // Started before, its start perhaps never recorded (a process killed in between): the
+      // sweep found it QUEUED. Recording it again is harmless.
+      temporalRunId = (await this.temporal.client.workflow.getHandle(run.workflowId).describe()).runId;
     }
+    // The run was told not to record its start (startRecorded); until this lands it reads QUEUED,
+    // and if it never does, the sweep comes back here.
+    await this.projection.markStarted(run.tenantId, run.id, temporalRunId);
   }
 
   /**

@@ -29,14 +29,22 @@ export class RunsProjection {
     this.events.publish({ type: 'run.updated', tenantId, runId });
   }
 
+  /**
+   * Records that Temporal runs the run: from the workflow (a local activity) or from the
+   * dispatcher right after the start. The dispatcher may come second to a run that already
+   * finished: it then only fills in what is missing, and the start is never after the finish.
+   */
   async markStarted(tenantId: string, runId: string, temporalRunId: string): Promise<void> {
     // `started_at = now()` only in the transaction that set it: a retried activity counts nothing twice.
     const [row] = await this.db.run(tenantId, (em) =>
       returning<{ playbook_id: string; first: boolean }>(
         em,
-        `UPDATE playbook_runs SET status = 'RUNNING', temporal_run_id = $3, started_at = COALESCE(started_at, now()), updated_at = now()
-         WHERE tenant_id = $1 AND id = $2 AND status IN ('QUEUED', 'RUNNING')
-         RETURNING playbook_id, started_at = now() AS first`,
+        `UPDATE playbook_runs
+            SET status = CASE WHEN status = 'QUEUED' THEN 'RUNNING' ELSE status END,
+                temporal_run_id = $3,
+                started_at = COALESCE(started_at, LEAST(now(), finished_at)), updated_at = now()
+          WHERE tenant_id = $1 AND id = $2 AND (status IN ('QUEUED', 'RUNNING') OR started_at IS NULL)
+         RETURNING playbook_id, (started_at = now() OR started_at = finished_at) AS first`,
         [tenantId, runId, temporalRunId],
       ),
     );

@@ -255,11 +255,12 @@ export async function executeRun(
       temporalRunId: workflowInfo().runId,
     });
   // Recording the start need not hold up the first step (one Temporal round trip less before
-  // containment); runs begun before this change replay the old order.
-  if (patched('run-start-alongside-first-step')) {
-    const started = markStarted();
-    run.started = started.catch(() => undefined);
-  } else await markStarted();
+  // containment); runs begun before this change replay the old order. A run the dispatcher
+  // started was recorded by it: a local activity would hold the first workflow task open.
+  if (input.startRecorded !== true) {
+    if (patched('run-start-alongside-first-step')) run.started = markStarted().catch(() => undefined);
+    else await markStarted();
+  }
   try {
     run.inputs = await renderInputs(run);
     await run.runList(input.definition.steps);

@@ -19,6 +19,12 @@ export interface PlaybookRunInput {
    * absent when it could not, and then the run renders them, failing as it always did.
    */
   renderedInputs?: Record<string, unknown>;
+  /**
+   * The dispatcher records the start itself once Temporal accepted it, so the run's first workflow
+   * task need not wait for that write before it schedules the first step. Absent for runs started
+   * otherwise (a child, by its parent) and in histories from before: those record their own.
+   */
+  startRecorded?: boolean;
   /** Integration calls go to the vendors' fakes, Cordon's own actions are only described, approvals pass. */
   dryRun?: boolean;
 }
