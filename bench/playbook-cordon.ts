@@ -135,7 +135,7 @@ export interface CordonMeasurement {
   containmentMs: number[];
   /** The same for alerts sent one at a time to an otherwise idle Cordon. */
   idleContainmentMs: number[];
-  /** Run row created → the workflow's first activity marked it started (dispatch and queueing). */
+  /** Run row created → its start recorded (by the dispatcher once Temporal took it): dispatch and queueing. */
   queuedMs: number[];
 }
 
