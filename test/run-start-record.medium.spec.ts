@@ -65,14 +65,25 @@ describe('recording a run start', () => {
     expect(await read(tenantId, id)).toEqual(first);
   });
 
-  it('fills in the start of a run that finished first, never after its finish', async () => {
+  it('gives a run that finished before its start was recorded a start no later than its finish', async () => {
     const tenantId = await m.newTenant();
     const id = await queuedRun(tenantId);
-    await projection.finish(tenantId, id, 'SUCCEEDED', undefined);
+    await projection.finish(tenantId, id, 'SUCCEEDED', undefined, 'temporal-run-2');
+    const finished = await read(tenantId, id);
+    expect(finished).toMatchObject({ status: 'SUCCEEDED', temporal_run_id: 'temporal-run-2' });
+    expect(finished.started_at).toEqual(finished.finished_at);
+    // The dispatcher's record, arriving late, changes nothing.
     await projection.markStarted(tenantId, id, 'temporal-run-2');
+    expect(await read(tenantId, id)).toEqual(finished);
+  });
+
+  it('lets a late start record fill in the run id a finish did not give', async () => {
+    const tenantId = await m.newTenant();
+    const id = await queuedRun(tenantId);
+    await projection.finish(tenantId, id, 'FAILED', { message: 'boom' });
+    await projection.markStarted(tenantId, id, 'temporal-run-3');
     const row = await read(tenantId, id);
-    expect(row).toMatchObject({ status: 'SUCCEEDED', temporal_run_id: 'temporal-run-2' });
-    expect(row.started_at).not.toBeNull();
+    expect(row).toMatchObject({ status: 'FAILED', temporal_run_id: 'temporal-run-3' });
     expect(row.started_at!.getTime()).toBeLessThanOrEqual(row.finished_at!.getTime());
   });
 });

@@ -13,7 +13,8 @@ export function createRunActivities(deps: {
     markRunStarted: ({ tenantId, runId, temporalRunId }) =>
       deps.runs.markStarted(tenantId, runId, temporalRunId),
     recordStep: ({ tenantId, ...step }) => deps.runs.recordStep(tenantId, step),
-    finishRun: ({ tenantId, runId, status, error }) => deps.runs.finish(tenantId, runId, status, error),
+    finishRun: ({ tenantId, runId, status, error, temporalRunId }) =>
+      deps.runs.finish(tenantId, runId, status, error, temporalRunId),
     openApproval: (args) => deps.approvals.open(args),
     recordApprovalDecision: (args) => deps.approvals.recordDecision(args),
     closeApproval: (args) => deps.approvals.close(args),

@@ -43,8 +43,9 @@ export class RunsProjection {
             SET status = CASE WHEN status = 'QUEUED' THEN 'RUNNING' ELSE status END,
                 temporal_run_id = $3,
                 started_at = COALESCE(started_at, LEAST(now(), finished_at)), updated_at = now()
-          WHERE tenant_id = $1 AND id = $2 AND (status IN ('QUEUED', 'RUNNING') OR started_at IS NULL)
-         RETURNING playbook_id, (started_at = now() OR started_at = finished_at) AS first`,
+          WHERE tenant_id = $1 AND id = $2
+            AND (status IN ('QUEUED', 'RUNNING') OR started_at IS NULL OR temporal_run_id IS NULL)
+         RETURNING playbook_id, started_at = now() AS first`,
         [tenantId, runId, temporalRunId],
       ),
     );
@@ -57,16 +58,22 @@ export class RunsProjection {
     runId: string,
     status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED',
     error: (StepFailureInfo & { stepId?: string }) | undefined,
+    temporalRunId?: string,
   ): Promise<void> {
+    // A run whose start the dispatcher could not record (the database failed just then) and that
+    // finished before the sweep came back is given its run id and a start no later than now.
     const [row] = await this.db.run(tenantId, (em) =>
-      returning<{ playbook_id: string; first: boolean }>(
+      returning<{ playbook_id: string; first: boolean; started: boolean }>(
         em,
-        `UPDATE playbook_runs SET status = $3, error = $4, finished_at = COALESCE(finished_at, now()), updated_at = now()
+        `UPDATE playbook_runs SET status = $3, error = $4, finished_at = COALESCE(finished_at, now()),
+                started_at = COALESCE(started_at, now()), temporal_run_id = COALESCE(temporal_run_id, $5),
+                updated_at = now()
          WHERE tenant_id = $1 AND id = $2
-         RETURNING playbook_id, finished_at = now() AS first`,
-        [tenantId, runId, status, error ? JSON.stringify(error) : null],
+         RETURNING playbook_id, finished_at = now() AS first, started_at = now() AS started`,
+        [tenantId, runId, status, error ? JSON.stringify(error) : null, temporalRunId ?? null],
       ),
     );
+    if (row?.started) cordonMetrics.playbookRun(row.playbook_id, 'started');
     if (row?.first) cordonMetrics.playbookRun(row.playbook_id, RUN_STATUS_LABEL[status]);
     this.changed(tenantId, runId);
   }

@@ -24,6 +24,8 @@ export interface RunActivities {
     runId: string;
     status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
     error?: StepFailureInfo & { stepId?: string };
+    /** Fills in a start the dispatcher could not record (absent in histories from before). */
+    temporalRunId?: string;
   }): Promise<void>;
   openApproval(args: {
     tenantId: string;

@@ -317,7 +317,13 @@ async function finish(
   // A decision being persisted, and the start itself, must land before the run is reported finished.
   await condition(allHandlersFinished);
   await run.started;
-  await run.writes.finishRun({ tenantId: run.tenantId, runId: run.runId, status, error });
+  await run.writes.finishRun({
+    tenantId: run.tenantId,
+    runId: run.runId,
+    status,
+    error,
+    temporalRunId: workflowInfo().runId,
+  });
   return {
     status,
     ...(outputs ? { outputs } : {}),
