@@ -135,7 +135,7 @@ export interface CordonMeasurement {
   containmentMs: number[];
   /** The same for alerts sent one at a time to an otherwise idle Cordon. */
   idleContainmentMs: number[];
-  /** Run row created → its start recorded (by the dispatcher once Temporal took it): dispatch and queueing. */
+  /** Run row created → its start recorded (by the dispatcher, once Temporal took the run). */
   queuedMs: number[];
 }
 

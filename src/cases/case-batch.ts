@@ -4,7 +4,7 @@ import { returning } from '../database/sql';
 import { SEVERITIES, severityRank, type Severity } from '../alerts/severity';
 import type { CorrelationSettings } from '../tenancy/entities/tenant.entity';
 import { OPEN_CASE_STATUSES, type CaseStatus } from './case-status';
-import type { CaseEntity } from './entities/case.entity';
+import { CaseEntity } from './entities/case.entity';
 
 export interface CaseSnapshot {
   id: string;
@@ -110,31 +110,13 @@ export async function planCases(
   return { caseOf, cases, opened, grown, events };
 }
 
-/** Each column of a case and the CaseEntity field it fills. */
-const CASE_FIELDS = Object.entries({
-  id: 'id',
-  tenant_id: 'tenantId',
-  number: 'number',
-  title: 'title',
-  severity: 'severity',
-  status: 'status',
-  assignee: 'assignee',
-  resolution: 'resolution',
-  tags: 'tags',
-  recommendations: 'recommendations',
-  merged_into: 'mergedInto',
-  detected_at: 'detectedAt',
-  acknowledged_at: 'acknowledgedAt',
-  contained_at: 'containedAt',
-  resolved_at: 'resolvedAt',
-  closed_at: 'closedAt',
-  created_at: 'createdAt',
-  updated_at: 'updatedAt',
-} satisfies Record<string, keyof CaseEntity>);
-
-/** A RETURNING list that gives CaseEntity's shape, so nothing is read back after the write. */
-const caseRow = (alias: string) =>
-  CASE_FIELDS.map(([col, field]) => `${alias}.${col} AS "${field}"`).join(', ');
+/** A RETURNING list in CaseEntity's shape, from its own mapping: nothing is read back after the write. */
+function caseRow(em: EntityManager, alias: string): string {
+  return em.connection
+    .getMetadata(CaseEntity)
+    .columns.map((c) => `${alias}.${c.databaseName} AS "${c.propertyName}"`)
+    .join(', ');
+}
 
 /**
  * Writes a CasePlan and returns every case of the batch as written: raises the cases that grew,
@@ -153,7 +135,7 @@ export async function writeCases(em: EntityManager, tenantId: string, plan: Case
         `UPDATE cases c SET severity = v.severity, detected_at = LEAST(c.detected_at, v.detected_at), updated_at = now()
            FROM unnest($2::uuid[], $3::text[], $4::timestamptz[]) AS v(id, severity, detected_at)
           WHERE c.tenant_id = $1 AND c.id = v.id
-        RETURNING ${caseRow('c')}`,
+        RETURNING ${caseRow(em, 'c')}`,
         [
           tenantId,
           grown.map((g) => g.id),
@@ -176,7 +158,7 @@ export async function writeCases(em: EntityManager, tenantId: string, plan: Case
        SELECT v.id, $1, seq.case_seq - $2 + v.n, v.title, v.severity, 'OPEN', v.detected_at
          FROM seq, unnest($3::uuid[], $4::text[], $5::text[], $6::timestamptz[])
               WITH ORDINALITY AS v(id, title, severity, detected_at, n)
-       RETURNING ${caseRow('c')}
+       RETURNING ${caseRow(em, 'c')}
      ), timeline AS (
        INSERT INTO case_events (tenant_id, case_id, kind, actor, data)
        SELECT $1, e.case_id, e.kind, e.actor, CASE WHEN e.opened > 0

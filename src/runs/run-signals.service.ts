@@ -8,10 +8,11 @@ import { PlaybooksService } from '../playbooks/playbooks.service';
 
 /**
  * Tells the live runs of a case that the case changed, so a `wait: { event: case.updated }`
- * step can move on; a run whose pinned version has no such step hears nothing. Best effort by design: a run that is not waiting ignores the signal, and a
- * signal lost to a crash is what the wait's `timeout` is for. The case events of one turn of the
- * event loop are looked up together: an ingest of 500 alerts touches hundreds of cases, and one
- * query per tenant finds their live runs (one per case was most of that ingest's transactions).
+ * step can move on; a run whose pinned version has no such step hears nothing. Best effort by
+ * design: a run that is not waiting ignores the signal, and a signal lost to a crash is what the
+ * wait's `timeout` is for. The case events of one turn of the event loop are looked up together:
+ * an ingest of 500 alerts touches hundreds of cases, and one query per tenant finds their live
+ * runs (one per case was most of that ingest's transactions).
  */
 type CaseChange = Extract<DomainEvent, { type: 'case.updated' }>['case'];
 

@@ -27,7 +27,6 @@ export interface AlertSnapshot {
   detectedAt: Date;
 }
 
-/** The event a run sees as `alert` and `case`, frozen when it is queued. */
 /** A new alert with its case and the playbook versions it triggers. */
 export interface AlertRunMatch {
   alert: AlertSnapshot;
@@ -36,6 +35,7 @@ export interface AlertRunMatch {
   versions: PlaybookVersionEntity[];
 }
 
+/** The event a run sees as `alert` and `case`, frozen when it is queued. */
 export function alertEvent(
   alert: AlertSnapshot,
   kase: CaseSnapshot,

@@ -28,7 +28,7 @@ import type {
   StepRecord,
 } from './run-input';
 import { evaluateCondition, renderTemplate } from './templates';
-import { renderRunInputs } from './run-inputs';
+import { renderRunInputs, runScope } from './run-inputs';
 import { RunEnded, StepFailed, failureInfo, templateFailure } from './run-control';
 
 // Projection writes are small and must eventually land: retry them for a long time.
@@ -97,14 +97,7 @@ export class RunContext {
   }
 
   scope(extra: Scope = {}): Scope {
-    return {
-      alert: this.input.event.alert,
-      case: this.input.event.case,
-      inputs: this.inputs,
-      steps: this.steps,
-      vars: this.vars,
-      ...extra,
-    };
+    return runScope(this.input.event, this, extra);
   }
 
   async render<T>(stepId: string, value: unknown, extra: Scope = {}): Promise<T> {

@@ -2,6 +2,21 @@ import type { PlaybookRunInput } from './run-input';
 import { renderTemplate } from './templates';
 
 type RunInputs = Pick<PlaybookRunInput, 'definition' | 'event' | 'inputs'>;
+type RunState = {
+  inputs: Record<string, unknown>;
+  steps: Record<string, unknown>;
+  vars: Record<string, unknown>;
+};
+
+/** What a run's templates read: its triggering alert and case, its inputs, steps and variables. */
+export function runScope(
+  event: PlaybookRunInput['event'],
+  state: RunState,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const { inputs, steps, vars } = state;
+  return { alert: event.alert, case: event.case, inputs, steps, vars, ...extra };
+}
 
 /**
  * The definition's inputs that were not given, rendered against the triggering event: the
@@ -13,8 +28,10 @@ type RunInputs = Pick<PlaybookRunInput, 'definition' | 'event' | 'inputs'>;
 export async function renderRunInputs(input: RunInputs): Promise<Record<string, unknown>> {
   const spec = input.definition.inputs ?? {};
   const given = input.inputs ?? {};
-  const { alert, case: kase } = input.event;
-  const scope = { ...(alert ?? {}), alert, case: kase, inputs: {}, steps: {}, vars: {} };
+  const scope = {
+    ...(input.event.alert ?? {}),
+    ...runScope(input.event, { inputs: {}, steps: {}, vars: {} }),
+  };
   const rendered: Record<string, unknown> = {};
   for (const [name, template] of Object.entries(spec)) {
     if (name in given) continue;

@@ -85,21 +85,36 @@ export async function evaluateExpression(
   }
 }
 
+/**
+ * A string's templates: one whole template (whose value keeps its type), or the text around
+ * each `{{ … }}` (texts has one more entry than expressions).
+ */
+function splitTemplate(text: string): { whole: string } | { texts: string[]; expressions: string[] } {
+  const whole = WHOLE.exec(text);
+  if (whole && !whole[1].includes('}}')) return { whole: whole[1] };
+  const texts: string[] = [];
+  const expressions: string[] = [];
+  let last = 0;
+  for (const match of text.matchAll(PART)) {
+    texts.push(text.slice(last, match.index));
+    expressions.push(match[1]);
+    last = match.index + match[0].length;
+  }
+  texts.push(text.slice(last));
+  return { texts, expressions };
+}
+
+const interpolate = (texts: string[], values: unknown[]) =>
+  values.reduce<string>((out, v, i) => out + toText(v) + texts[i + 1], texts[0]);
+
 /** The value rendered without a promise, or JSONATA when one of its templates needs JSONata. */
 function renderQuick(value: unknown, scope: Record<string, unknown>): unknown {
   if (typeof value === 'string') {
-    const whole = WHOLE.exec(value);
-    if (whole && !whole[1].includes('}}')) return quickPath(whole[1], scope);
     if (!value.includes('{{')) return value;
-    let out = '';
-    let last = 0;
-    for (const match of value.matchAll(PART)) {
-      const v = quickPath(match[1], scope);
-      if (v === JSONATA) return JSONATA;
-      out += value.slice(last, match.index) + toText(v);
-      last = match.index + match[0].length;
-    }
-    return out + value.slice(last);
+    const t = splitTemplate(value);
+    if ('whole' in t) return quickPath(t.whole, scope);
+    const values = t.expressions.map((e) => quickPath(e, scope));
+    return values.includes(JSONATA) ? JSONATA : interpolate(t.texts, values);
   }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
@@ -127,19 +142,14 @@ export async function renderTemplate(value: unknown, scope: Record<string, unkno
   return quick !== JSONATA ? quick : renderWithJsonata(value, scope);
 }
 
+/** Only for a value renderQuick could not render, so a string here holds templates. */
 async function renderWithJsonata(value: unknown, scope: Record<string, unknown>): Promise<unknown> {
   if (typeof value === 'string') {
-    const whole = WHOLE.exec(value);
-    if (whole && !whole[1].includes('}}')) return evaluateExpression(whole[1], scope);
-    let out = '';
-    let last = 0;
-    for (const match of value.matchAll(PART)) {
-      out += value.slice(last, match.index);
-      const v = await evaluateExpression(match[1], scope);
-      out += toText(v);
-      last = match.index + match[0].length;
-    }
-    return out + value.slice(last);
+    const t = splitTemplate(value);
+    if ('whole' in t) return evaluateExpression(t.whole, scope);
+    const values: unknown[] = [];
+    for (const e of t.expressions) values.push(await evaluateExpression(e, scope));
+    return interpolate(t.texts, values);
   }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
