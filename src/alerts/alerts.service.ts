@@ -228,7 +228,7 @@ export class AlertsService {
             `INSERT INTO observables (tenant_id, alert_id, type, value)
              SELECT $1, $2, $3, $4
               WHERE NOT EXISTS (SELECT 1 FROM observables WHERE tenant_id = $1 AND alert_id = $2 AND type = $3 AND value = $4)
-             RETURNING id`,
+             RETURNING alert_id`,
             [tenantId, first.id, observable.type, value],
           );
           if (inserted.length) {

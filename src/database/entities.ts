@@ -32,6 +32,7 @@ import { AuditLog1763900010000 } from './migrations/1763900010000-audit-log';
 import { TenantScopedParents1763900012000 } from './migrations/1763900012000-tenant-scoped-parents';
 import { AuditAppendFunction1763900013000 } from './migrations/1763900013000-audit-append-function';
 import { AlertCaseKeyAtCommit1763900014000 } from './migrations/1763900014000-alert-case-key-at-commit';
+import { ObservablesNaturalKey1763900015000 } from './migrations/1763900015000-observables-natural-key';
 
 // Listed, not globbed: the same list works from ts under Jest and from compiled js.
 export const ENTITIES = [
@@ -72,4 +73,5 @@ export const MIGRATIONS = [
   TenantScopedParents1763900012000,
   AuditAppendFunction1763900013000,
   AlertCaseKeyAtCommit1763900014000,
+  ObservablesNaturalKey1763900015000,
 ];
