@@ -62,6 +62,30 @@ describe('audit chain rules', () => {
     expect(changeDigest(input)).toBe(sha256Hex(canonicalJson(withoutSecrets(input))));
   });
 
+  it('writes a batch as JSON.stringify would with sorted keys, each repeated secret redacted', () => {
+    const sorted = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(sorted)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+            )
+          : v;
+    // Member names repeat across items (they are remembered once written): every item must still
+    // be written in full and every token redacted, whichever item named it first.
+    const batch = Array.from({ length: 50 }, (_, i) => ({
+      title: `alert ${i} "quoted" \\ \u00e9`,
+      severity: i % 2 ? 'HIGH' : 'LOW',
+      observables: [{ type: 'IP', value: `192.0.2.${i}` }],
+      raw: { z: i, a: [true, null, { token: `t-${i}`, b: 'x' }], 'odd key': { n: -i / 3 } },
+    }));
+    expect(canonicalJson(batch)).toBe(JSON.stringify(sorted(batch)));
+    expect(changeDigest({ input: batch })).toBe(sha256Hex(canonicalJson(withoutSecrets({ input: batch }))));
+    expect(JSON.stringify(withoutSecrets({ input: batch }))).not.toContain('t-49');
+  });
+
   it('hashes a row as the canonical JSON of its content, whoever fills in the sequence', () => {
     const base = {
       id: '5b0c6f0e-7a3e-4d7c-9a53-1f7f3c1d2e4f',

@@ -76,16 +76,44 @@ function canonical(value: unknown, redact: boolean, secret: boolean): string {
     if (typeof value === 'bigint') return JSON.stringify(value.toString());
     return JSON.stringify(value);
   }
-  if (Array.isArray(value)) return `[${value.map((v) => canonical(v, redact, secret)).join(',')}]`;
+  // Loops and concatenation rather than map/join and template strings: a batch of 500 alerts
+  // is ~10,000 members, digested on every ingest before the response.
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      out += canonical(value[i], redact, secret);
+    }
+    return out + ']';
+  }
   const record = value as Record<string, unknown>;
-  let out = '';
-  for (const k of Object.keys(record).sort()) {
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
     const v = record[k];
     if (v === undefined || typeof v === 'function') continue;
-    out += `${out ? ',' : ''}${JSON.stringify(k)}:${canonical(v, redact, secret || (redact && SECRET_KEY.test(k)))}`;
+    const key = keyOf(k);
+    if (!first) out += ',';
+    first = false;
+    out += key.quoted;
+    out += canonical(v, redact, secret || (redact && key.secret));
   }
-  return `{${out}}`;
+  return out + '}';
 }
+
+/** A member name as written (`"name":`) and whether it names a credential; names repeat a lot. */
+function keyOf(name: string): { quoted: string; secret: boolean } {
+  let key = KEYS.get(name);
+  if (!key) {
+    key = { quoted: `${JSON.stringify(name)}:`, secret: SECRET_KEY.test(name) };
+    // Bounded: member names come from clients (an alert's raw payload).
+    if (KEYS.size < 10_000) KEYS.set(name, key);
+  }
+  return key;
+}
+const KEYS = new Map<string, { quoted: string; secret: boolean }>();
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
