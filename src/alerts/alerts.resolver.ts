@@ -129,7 +129,7 @@ export class AlertsResolver {
     @Args(
       'input',
       { type: () => [AlertInput] },
-      new ListValidationPipe(AlertInput, 'input', MAX_INGEST_BATCH),
+      new ListValidationPipe(AlertInput, 'input', MAX_INGEST_BATCH, AlertInput.fromPlain),
     )
     input: AlertInput[],
   ): Promise<IngestAlertsPayload> {

@@ -41,5 +41,10 @@ export async function readWebhookPayload(normaliser: SourceNormaliser, body: Buf
     observables: a.observables.map((o) => ({ type: o.type, value: o.value })),
     raw: a.raw,
   }));
-  return new ListValidationPipe(AlertInput, 'alerts', MAX_ALERTS_PER_DELIVERY).transform(plain);
+  return new ListValidationPipe(
+    AlertInput,
+    'alerts',
+    MAX_ALERTS_PER_DELIVERY,
+    AlertInput.fromPlain,
+  ).transform(plain);
 }
