@@ -152,6 +152,55 @@ export async function closedLoop(args: {
   return latencySummary(latencies, (Date.now() - started) / 1000);
 }
 
+export interface OpenLoopResult extends LoadResult {
+  offered_per_s: number;
+  lost: number;
+  first_error?: string;
+}
+
+/**
+ * Alert i goes out at start + i/rate whatever happened to the ones before it (open loop), then
+ * every containment is awaited; latency is send → contain call at the fake. per_s counts
+ * completions between the first and the last containment: the offered rate when the system keeps
+ * up, whatever the latency; lower when a backlog builds.
+ */
+export async function openLoop(args: {
+  devices: Device[];
+  rate: number;
+  send: SendAlert;
+  waiter: ContainmentWaiter;
+  tag: string;
+  timeoutMs: number;
+}): Promise<OpenLoopResult> {
+  const start = Date.now();
+  const outcomes = args.devices.map(async (device, i) => {
+    const slot = start + (i * 1000) / args.rate;
+    await new Promise((r) => setTimeout(r, Math.max(0, slot - Date.now())));
+    const sentAt = Date.now();
+    await args.send(device, `${args.tag}-${i}`);
+    const at = await args.waiter.wait(device.id, args.timeoutMs);
+    return { latency: at - sentAt, at };
+  });
+  const settled = await Promise.allSettled(outcomes);
+  const done = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  const times = done.map((d) => d.at);
+  const span = (Math.max(...times) - Math.min(...times)) / 1000;
+  const summary = latencySummary(
+    done.map((d) => d.latency),
+    span,
+  );
+  return {
+    offered_per_s: args.rate,
+    ...summary,
+    per_s: done.length > 1 && span > 0 ? round((done.length - 1) / span) : 0,
+    lost: settled.length - done.length,
+    ...(failure
+      ? { first_error: String((failure.reason as Error)?.message ?? failure.reason).slice(0, 300) }
+      : {}),
+  };
+}
+
 /** Devices BENCH-<tag>-0001… added to the fake. */
 export function addDevices(falcon: FalconFake, tag: string, n: number): Device[] {
   return Array.from({ length: n }, (_, i) => {

@@ -2,10 +2,11 @@ import { testDatabase } from '../test/support/cordon-process';
 import {
   addDevices,
   ContainmentWaiter,
-  latencySummary,
+  openLoop,
   startCordonJob,
   startFalcon,
-  type LoadResult,
+  type OpenLoopResult,
+  type SendAlert,
 } from './containment-job';
 import { coresUsed, cpuSnapshot, type Component } from './proc-cpu';
 import { round } from './stats';
@@ -17,10 +18,7 @@ const STEP_SECONDS = 15;
 const KEEPS_UP = 0.9;
 const DRAIN_MS = 90_000;
 
-interface Step extends LoadResult {
-  offered_per_s: number;
-  lost: number;
-  first_error?: string;
+interface Step extends OpenLoopResult {
   cores: Record<Component, number>;
 }
 
@@ -78,45 +76,22 @@ export async function e2eBench(args: { n: number }): Promise<Record<string, unkn
 
 async function offer(
   rate: number,
-  send: (d: { id: string; hostname: string }, ref: string) => Promise<void>,
+  send: SendAlert,
   waiter: ContainmentWaiter,
   falcon: Parameters<typeof addDevices>[0],
   cordonPid: number,
 ): Promise<Step> {
   const devices = addDevices(falcon, `R${rate}`, rate * STEP_SECONDS);
   const before = cpuSnapshot(cordonPid);
-  const start = Date.now();
-  const outcomes = devices.map(async (device, i) => {
-    // Open loop: alert i goes out at its slot whatever happened to the ones before it.
-    const slot = start + (i * 1000) / rate;
-    await new Promise((r) => setTimeout(r, Math.max(0, slot - Date.now())));
-    const sentAt = Date.now();
-    await send(device, `r${rate}-${i}`);
-    const at = await waiter.wait(device.id, STEP_SECONDS * 1000 + DRAIN_MS);
-    return { latency: at - sentAt, at };
+  const step = await openLoop({
+    devices,
+    rate,
+    send,
+    waiter,
+    tag: `r${rate}`,
+    timeoutMs: STEP_SECONDS * 1000 + DRAIN_MS,
   });
-  const settled = await Promise.allSettled(outcomes);
-  const after = cpuSnapshot(cordonPid);
-  const done = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  // Completions per second between the first and the last containment: equal to the offered
-  // rate when Cordon keeps up, whatever the latency; lower when a backlog builds.
-  const times = done.map((d) => d.at);
-  const span = (Math.max(...times) - Math.min(...times)) / 1000;
-  const summary = latencySummary(
-    done.map((d) => d.latency),
-    span,
-  );
-  return {
-    offered_per_s: rate,
-    ...summary,
-    per_s: done.length > 1 && span > 0 ? round((done.length - 1) / span) : 0,
-    lost: settled.length - done.length,
-    ...(failure
-      ? { first_error: String((failure.reason as Error)?.message ?? failure.reason).slice(0, 300) }
-      : {}),
-    cores: coresUsed(before, after),
-  };
+  return { ...step, cores: coresUsed(before, cpuSnapshot(cordonPid)) };
 }
 
 function busiest(cores: Record<Component, number>): string {

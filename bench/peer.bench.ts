@@ -4,10 +4,12 @@ import {
   closedLoop,
   ContainmentWaiter,
   FALCON_CREDENTIALS,
+  openLoop,
   signedSender,
   startCordonJob,
   startFalcon,
   type LoadResult,
+  type OpenLoopResult,
   type SendAlert,
 } from './containment-job';
 import { installN8n, N8N_VERSION, startN8n } from './n8n';
@@ -15,12 +17,22 @@ import { round } from './stats';
 
 const CONCURRENCY = 10;
 const WARM_UP = 5;
+/**
+ * Latency at equal load: the closed loop runs each system at its own saturation, where p99 is
+ * mostly queueing and the faster system takes more alerts at once; and n8n's webhook answers after
+ * its last node, so its clients also wait out what it does after the call. Here both get the same
+ * alerts/s, sent on schedule (below either's saturation on this machine), as a tool pushing alerts
+ * sends them.
+ */
+const EQUAL_RATE = 10;
+const EQUAL_SECONDS = 15;
 
 /**
  * The same job through Cordon and through n8n, one after the other on the same machine, the same
  * PostgreSQL server and the same Falcon fake: `n` signed CrowdStrike alert webhooks from 10
  * clients, each waiting for its host's containment call at the fake before sending the next.
- * ratio = Cordon per second / n8n per second (above 1: Cordon is faster).
+ * ratio = Cordon per second / n8n per second (above 1: Cordon is faster). Then, for each, the
+ * latency at the same offered load (see EQUAL_RATE).
  */
 export async function peerBench(args: { n: number }): Promise<Record<string, unknown>> {
   if (!process.env.DATABASE_URL) {
@@ -57,6 +69,11 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
       n8n_p99_ms: n8n.p99_ms,
       cordon_p50_ms: cordon.p50_ms,
       n8n_p50_ms: n8n.p50_ms,
+      equal_load_per_s: EQUAL_RATE,
+      cordon_equal_load_p50_ms: cordon.equal.p50_ms,
+      cordon_equal_load_p99_ms: cordon.equal.p99_ms,
+      n8n_equal_load_p50_ms: n8n.equal.p50_ms,
+      n8n_equal_load_p99_ms: n8n.equal.p99_ms,
       alerts: args.n,
       concurrency: CONCURRENCY,
       n8n_version: N8N_VERSION,
@@ -74,7 +91,7 @@ async function measure(
   waiter: ContainmentWaiter,
   falcon: Parameters<typeof addDevices>[0],
   start: (databaseUrl: string) => Promise<{ send: SendAlert; stop(): Promise<void>; output(): string }>,
-): Promise<LoadResult> {
+): Promise<LoadResult & { equal: OpenLoopResult }> {
   const db = await testDatabase();
   const system = await start(db.url!);
   try {
@@ -85,13 +102,24 @@ async function measure(
       waiter,
       tag: `${tag}-warm`,
     });
-    return await closedLoop({
+    const closed = await closedLoop({
       devices: addDevices(falcon, tag, n),
       concurrency: CONCURRENCY,
       send: system.send,
       waiter,
       tag,
     });
+    const equal = await openLoop({
+      devices: addDevices(falcon, `${tag}-EQ`, EQUAL_RATE * EQUAL_SECONDS),
+      rate: EQUAL_RATE,
+      send: system.send,
+      waiter,
+      tag: `${tag}-eq`,
+      timeoutMs: 120_000,
+    });
+    if (equal.lost)
+      throw new Error(`${equal.lost} alerts not contained at ${EQUAL_RATE}/s: ${equal.first_error}`);
+    return { ...closed, equal };
   } catch (err) {
     throw new Error(
       `${tag}: ${(err as Error).message}\n--- output (tail) ---\n${system.output().slice(-3000)}`,
