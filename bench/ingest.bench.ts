@@ -26,6 +26,17 @@ const BATCH = 500;
 export async function ingestBench(args: { n: number }): Promise<Record<string, unknown>> {
   const alerts = [...generateAlerts(args.n, 0.2)];
   const baseline = await startBaseline();
+  try {
+    return await measure(alerts, baseline);
+  } finally {
+    await baseline.stop();
+  }
+}
+
+async function measure(
+  alerts: AlertInput[],
+  baseline: Awaited<ReturnType<typeof startBaseline>>,
+): Promise<Record<string, unknown>> {
   const cordonDb = await testDatabase();
   const cordon = await startCordon({
     env: { CORDON_BOOTSTRAP_API_KEY: KEY, DATABASE_URL: cordonDb.url, LOG_LEVEL: 'error' },
@@ -78,11 +89,10 @@ export async function ingestBench(args: { n: number }): Promise<Record<string, u
     alone = await pass(alerts, (batch) => baseline.take(batch));
     await baseline.flush();
     await setPlaybooks(true);
-    withRuns = await pass([...generateAlerts(args.n, 0.2, 43)]);
+    withRuns = await pass([...generateAlerts(alerts.length, 0.2, 43)]);
   } finally {
     await cordon.stop();
     await cordonDb.drop();
-    await baseline.stop();
   }
   const alertsPerS = alerts.length / alone.seconds;
   const baselineRowsPerS = baseline.rowsPerS();
