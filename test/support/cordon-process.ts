@@ -52,8 +52,21 @@ export async function testDatabase(): Promise<{ url: string | undefined; drop():
     async drop() {
       const c = new Client({ connectionString: base });
       await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      try {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            return;
+          } catch (err) {
+            // FORCE may not end an autovacuum worker analyzing the database (it runs as no role
+            // this login may signal: 42501). It is done within moments; wait and try again.
+            if ((err as { code?: string }).code !== '42501' || attempt === 50) throw err;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+      } finally {
+        await c.end();
+      }
     },
   };
 }
