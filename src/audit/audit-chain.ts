@@ -89,14 +89,12 @@ function canonical(value: unknown, redact: boolean, secret: boolean): string {
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record).sort();
   let out = '{';
-  let first = true;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     const v = record[k];
     if (v === undefined || typeof v === 'function') continue;
     const key = keyOf(k);
-    if (!first) out += ',';
-    first = false;
+    if (out.length > 1) out += ',';
     out += key.quoted;
     out += canonical(v, redact, secret || (redact && key.secret));
   }

@@ -114,9 +114,8 @@ export class AlertInput {
     )
       return plainToInstance(AlertInput, plain);
     const item = Object.assign(new AlertInput(), plain);
-    const at: unknown = item.detectedAt;
-    if (at !== null && at !== undefined)
-      item.detectedAt = at instanceof Date ? new Date(at.valueOf()) : new Date(at as string | number);
+    const at = item.detectedAt as unknown;
+    if (at !== null && at !== undefined) item.detectedAt = new Date(at as string | number | Date);
     return item;
   }
 }
