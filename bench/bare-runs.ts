@@ -11,12 +11,19 @@ import { cordonDataConverter } from '../src/temporal/codec/data-converter';
 const TASK_QUEUE = 'bench-bare';
 const NAMESPACE = 'default';
 
+export interface BareSide {
+  /** Starts `count` workflows, `batch` at a time like the alerts, and waits for them all. */
+  round(count: number): Promise<RunTimings>;
+  stop(): Promise<void>;
+}
+
 /**
  * The floor on the same Temporal dev server: a worker in this process whose workflow calls three
- * no-op activities, started `batch` at a time like the alerts. Bundling the worker is not timed.
- * Start and finish are Temporal's own start and close times, as a Cordon run's are its row's.
+ * no-op activities. It runs (idle between rounds) until stopped, as Cordon's worker does while
+ * the bare rounds run. Bundling the worker and one warm-up run are not timed. Start and finish
+ * are Temporal's own start and close times, as a Cordon run's are its row's.
  */
-export async function measureBare(args: { address: string; n: number; batch: number }): Promise<RunTimings> {
+export async function startBare(args: { address: string; batch: number }): Promise<BareSide> {
   // stdout carries the bench's one JSON line: keep the SDK's INFO logs and webpack stats off it.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const activities: BareActivities = { noop: async () => undefined };
@@ -24,8 +31,13 @@ export async function measureBare(args: { address: string; n: number; batch: num
   const dataConverter = cordonDataConverter(new EncryptionCodec(new PayloadKeyring(randomBytes(32))));
   const workerConnection = await NativeConnection.connect({ address: args.address });
   const clientConnection = await Connection.connect({ address: args.address });
+  const close = async () => {
+    await clientConnection.close();
+    await workerConnection.close();
+  };
+  let worker: Worker;
   try {
-    const worker = await Worker.create({
+    worker = await Worker.create({
       connection: workerConnection,
       namespace: NAMESPACE,
       taskQueue: TASK_QUEUE,
@@ -33,20 +45,37 @@ export async function measureBare(args: { address: string; n: number; batch: num
       activities,
       dataConverter,
     });
-    const client = new Client({ connection: clientConnection, namespace: NAMESPACE, dataConverter });
-    const prefix = `bench-bare-${process.pid}-${Date.now()}`;
-    const start = (id: string) =>
-      client.workflow.start<typeof bareThreeActions>('bareThreeActions', {
-        taskQueue: TASK_QUEUE,
-        workflowId: `${prefix}-${id}`,
-      });
-    return await worker.runUntil(async () => {
-      await (await start('warmup')).result();
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const running = worker.run();
+  const client = new Client({ connection: clientConnection, namespace: NAMESPACE, dataConverter });
+  const prefix = `bench-bare-${process.pid}-${Date.now()}`;
+  let started = 0;
+  const start = () =>
+    client.workflow.start<typeof bareThreeActions>('bareThreeActions', {
+      taskQueue: TASK_QUEUE,
+      workflowId: `${prefix}-${started++}`,
+    });
+  const stop = async () => {
+    worker.shutdown();
+    await running;
+    await close();
+  };
+  try {
+    await (await start()).result();
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    async round(count) {
       const firstSentAt = Date.now();
       const handles: WorkflowHandle<typeof bareThreeActions>[] = [];
-      for (let i = 0; i < args.n; i += args.batch) {
-        const ids = Array.from({ length: Math.min(args.batch, args.n - i) }, (_, j) => String(i + j));
-        handles.push(...(await Promise.all(ids.map(start))));
+      for (let i = 0; i < count; i += args.batch) {
+        const size = Math.min(args.batch, count - i);
+        handles.push(...(await Promise.all(Array.from({ length: size }, start))));
       }
       await Promise.all(handles.map((h) => h.result()));
       const runs = await Promise.all(
@@ -57,9 +86,7 @@ export async function measureBare(args: { address: string; n: number; batch: num
         }),
       );
       return { firstSentAt, runs };
-    });
-  } finally {
-    await clientConnection.close();
-    await workerConnection.close();
-  }
+    },
+    stop,
+  };
 }

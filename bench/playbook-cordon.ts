@@ -130,7 +130,8 @@ async function succeeded(gql: Gql, key: string, expected: number, timeoutMs: num
 }
 
 export interface CordonMeasurement {
-  timings: RunTimings;
+  /** One entry per round. */
+  rounds: RunTimings[];
   /** Alert sent → its host's contain call at the fake, per measured alert. */
   containmentMs: number[];
   /** The same for alerts sent one at a time to an otherwise idle Cordon. */
@@ -139,18 +140,24 @@ export interface CordonMeasurement {
   queuedMs: number[];
 }
 
+export interface CordonSide {
+  /** Sends the next `count` hosts' alerts in batches and waits until their runs succeeded. */
+  round(count: number): Promise<void>;
+  /** Every round's runs, timed by their rows, and each containment by the fake's clock. */
+  measurement(): Promise<CordonMeasurement>;
+}
+
 /**
- * One warm-up alert; a few alerts one at a time (containment latency without a backlog); then
- * `n` alerts for hosts BENCH-0001… in batches, each run timed by its row (created → finished) and
- * each containment by the fake's clock against its alert's send time.
+ * One warm-up alert and a few alerts one at a time (containment latency without a backlog), then
+ * rounds that take the next hosts BENCH-0001… up to `n`.
  */
-export async function measureCordon(args: {
+export async function startCordonSide(args: {
   gql: Gql;
   key: string;
   falcon: FalconFake;
   n: number;
   batch: number;
-}): Promise<CordonMeasurement> {
+}): Promise<CordonSide> {
   const { gql, key, falcon, n } = args;
   const name = (prefix: string, count: number) =>
     Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(4, '0')}`);
@@ -179,31 +186,47 @@ export async function measureCordon(args: {
     await succeeded(gql, key, ++expected, 60_000);
   }
 
-  const measured = new Set<string>();
-  const firstSentAt = Date.now();
-  for (let i = 0; i < n; i += args.batch) {
-    for (const id of await send(hosts.slice(i, i + args.batch))) measured.add(id);
-  }
-  await succeeded(gql, key, expected + n, 60_000 + n * 2_000);
-
-  const rows = (await succeededRuns(gql, key)).filter(
-    (r) => r.playbookId === PLAYBOOK_ID && measured.has(r.alertId),
-  );
-  if (rows.length !== n) throw new Error(`expected ${n} bench runs, found ${rows.length}`);
-  const contained = firstContainment(falcon, hostByDevice);
-  const latency = (host: string) => {
-    const at = contained.get(host);
-    if (at === undefined) throw new Error(`${host} was never contained at the fake`);
-    return at - sentAt.get(host)!;
-  };
+  let next = 0;
+  const roundOf = new Map<string, number>();
+  const firstSentAt: number[] = [];
   return {
-    timings: {
-      firstSentAt,
-      runs: rows.map((r) => ({ startedAt: Date.parse(r.createdAt), finishedAt: Date.parse(r.finishedAt) })),
+    async round(count) {
+      const round = firstSentAt.length;
+      const taken = hosts.slice(next, next + count);
+      if (taken.length !== count) throw new Error(`only ${hosts.length - next} bench hosts left`);
+      next += count;
+      firstSentAt.push(Date.now());
+      for (let i = 0; i < count; i += args.batch) {
+        for (const id of await send(taken.slice(i, i + args.batch))) roundOf.set(id, round);
+      }
+      expected += count;
+      await succeeded(gql, key, expected, 60_000 + count * 2_000);
     },
-    containmentMs: hosts.map(latency),
-    idleContainmentMs: idleHosts.map(latency),
-    queuedMs: rows.map((r) => Date.parse(r.startedAt) - Date.parse(r.createdAt)),
+    async measurement() {
+      const rows = (await succeededRuns(gql, key)).filter(
+        (r) => r.playbookId === PLAYBOOK_ID && roundOf.has(r.alertId),
+      );
+      if (rows.length !== roundOf.size)
+        throw new Error(`expected ${roundOf.size} bench runs, found ${rows.length}`);
+      const rounds: RunTimings[] = firstSentAt.map((at) => ({ firstSentAt: at, runs: [] }));
+      for (const r of rows)
+        rounds[roundOf.get(r.alertId)!].runs.push({
+          startedAt: Date.parse(r.createdAt),
+          finishedAt: Date.parse(r.finishedAt),
+        });
+      const contained = firstContainment(falcon, hostByDevice);
+      const latency = (host: string) => {
+        const at = contained.get(host);
+        if (at === undefined) throw new Error(`${host} was never contained at the fake`);
+        return at - sentAt.get(host)!;
+      };
+      return {
+        rounds,
+        containmentMs: hosts.slice(0, next).map(latency),
+        idleContainmentMs: idleHosts.map(latency),
+        queuedMs: rows.map((r) => Date.parse(r.startedAt) - Date.parse(r.createdAt)),
+      };
+    },
   };
 }
 

@@ -1,14 +1,20 @@
 import { createFalconFake } from '../integrations/crowdstrike-falcon/fake/falcon.fake';
 import { startCordon, testDatabase, type CordonProcess } from '../test/support/cordon-process';
 import { eventually, graphqlClient } from '../test/support/graphql-client';
-import { measureBare } from './bare-runs';
-import { configureCordon, measureCordon } from './playbook-cordon';
-import { summarize } from './run-timings';
+import { startBare, type BareSide } from './bare-runs';
+import { configureCordon, startCordonSide } from './playbook-cordon';
+import { summarize, type RunTimings } from './run-timings';
 import { percentile, round } from './stats';
 
 const KEY = 'cdn_bench_admin_key_0123456789abcdef';
 const BATCH = 25;
 const FALCON = { clientId: 'bench-falcon-id', clientSecret: 'bench-falcon-secret' };
+/**
+ * The sides take turns, Cordon–bare–bare–Cordon, half of the runs a round: the machine's speed
+ * drifts by tens of percent within a minute here, and one side after the other measured the
+ * drift as often as the engines. In this order a steady drift weighs on both sides alike.
+ */
+const ORDER = ['cordon', 'bare', 'bare', 'cordon'] as const;
 
 const pct = (xs: number[], p: number) =>
   round(
@@ -21,13 +27,15 @@ const pct = (xs: number[], p: number) =>
 /**
  * Runs/s of an automated 3-action playbook (alert in → find, contain, comment against the Falcon
  * fake) against bare Temporal workflows calling 3 no-op activities on the same dev server, offered
- * the same way; `ratio` = bare / Cordon. Also alert sent → containment call at the fake.
+ * the same way (`n` runs each, in rounds; see ORDER); `ratio` = bare / Cordon. Also alert sent →
+ * containment call at the fake.
  */
 export async function playbookBench(args: { n: number }): Promise<Record<string, unknown>> {
   const falcon = createFalconFake(FALCON);
   await falcon.start(0);
   const db = await testDatabase();
   let cordon: CordonProcess | undefined;
+  let bareSide: BareSide | undefined;
   try {
     cordon = await startCordon({
       env: {
@@ -40,19 +48,31 @@ export async function playbookBench(args: { n: number }): Promise<Record<string,
     });
     const gql = graphqlClient(cordon.graphqlUrl);
     await configureCordon(gql, KEY, { url: falcon.url, ...FALCON });
-    const side = await measureCordon({ gql, key: KEY, falcon, n: args.n, batch: BATCH });
+    const side = await startCordonSide({ gql, key: KEY, falcon, n: args.n, batch: BATCH });
     // Printed just after the ready line, so it may trail it by a moment.
     const address = await eventually(
       async () => cordon?.temporalAddress() ?? undefined,
       "Cordon's Temporal address",
       10_000,
     );
-    const bare = summarize(await measureBare({ address, n: args.n, batch: BATCH }));
-    const ours = summarize(side.timings);
+    bareSide = await startBare({ address, batch: BATCH });
+    const bareRounds: RunTimings[] = [];
+    const halves = () => [Math.ceil(args.n / 2), Math.floor(args.n / 2)];
+    const left = { cordon: halves(), bare: halves() };
+    for (const turn of ORDER) {
+      const count = left[turn].shift()!;
+      if (count === 0) continue;
+      if (turn === 'cordon') await side.round(count);
+      else bareRounds.push(await bareSide.round(count));
+    }
+    const measured = await side.measurement();
+    const bare = summarize(bareRounds);
+    const ours = summarize(measured.rounds);
     return {
       name: 'playbook',
       runs: args.n,
       batch: BATCH,
+      order: ORDER.join('-'),
       database: process.env.DATABASE_URL ? 'postgresql' : 'pglite',
       runs_per_s: round(ours.runsPerS),
       bare_runs_per_s: round(bare.runsPerS),
@@ -61,16 +81,17 @@ export async function playbookBench(args: { n: number }): Promise<Record<string,
       p99_ms: ours.p99,
       bare_p50_ms: bare.p50,
       bare_p99_ms: bare.p99,
-      containment_p50_ms: pct(side.containmentMs, 50),
-      containment_p99_ms: pct(side.containmentMs, 99),
-      idle_containment_p50_ms: pct(side.idleContainmentMs, 50),
-      queued_p50_ms: pct(side.queuedMs, 50),
+      containment_p50_ms: pct(measured.containmentMs, 50),
+      containment_p99_ms: pct(measured.containmentMs, 99),
+      idle_containment_p50_ms: pct(measured.idleContainmentMs, 50),
+      queued_p50_ms: pct(measured.queuedMs, 50),
     };
   } catch (err) {
     const tail = cordon?.output().slice(-3000);
     if (!tail) throw err;
     throw new Error(`${(err as Error).message}\n--- Cordon output (tail) ---\n${tail}`, { cause: err });
   } finally {
+    await bareSide?.stop();
     await cordon?.stop();
     await falcon.stop();
     await db.drop();
