@@ -125,6 +125,20 @@ export function latencySummary(latencies: number[], seconds: number): LoadResult
   };
 }
 
+/** Send → containment latencies, and how long the offer took (first send → last containment). */
+export interface Samples {
+  latencies: number[];
+  seconds: number;
+}
+
+/** Several offers' samples as one: their latencies, and their times added up. */
+export function pooled(samples: Samples[]): LoadResult {
+  return latencySummary(
+    samples.flatMap((s) => s.latencies),
+    samples.reduce((sum, s) => sum + s.seconds, 0),
+  );
+}
+
 /**
  * `concurrency` clients, each sending an alert and waiting for its containment before the next:
  * the same closed loop for every system, so throughput and latency mean the same thing.
@@ -135,7 +149,7 @@ export async function closedLoop(args: {
   send: SendAlert;
   waiter: ContainmentWaiter;
   tag: string;
-}): Promise<LoadResult> {
+}): Promise<Samples> {
   const latencies: number[] = [];
   let next = 0;
   const started = Date.now();
@@ -149,7 +163,7 @@ export async function closedLoop(args: {
     }
   };
   await Promise.all(Array.from({ length: args.concurrency }, client));
-  return latencySummary(latencies, (Date.now() - started) / 1000);
+  return { latencies, seconds: (Date.now() - started) / 1000 };
 }
 
 export interface OpenLoopResult extends LoadResult {
@@ -158,32 +172,30 @@ export interface OpenLoopResult extends LoadResult {
   first_error?: string;
 }
 
-/**
- * Alert i goes out at start + i/rate whatever happened to the ones before it (open loop), then
- * every containment is awaited; latency is send → contain call at the fake. per_s counts
- * completions between the first and the last containment: the offered rate when the system keeps
- * up, whatever the latency; lower when a backlog builds.
- */
-export async function openLoop(args: {
+export interface OpenLoopArgs {
   devices: Device[];
   rate: number;
   send: SendAlert;
   waiter: ContainmentWaiter;
   tag: string;
   timeoutMs: number;
-}): Promise<OpenLoopResult> {
-  const start = Date.now();
-  const outcomes = args.devices.map(async (device, i) => {
-    const slot = start + (i * 1000) / args.rate;
-    await new Promise((r) => setTimeout(r, Math.max(0, slot - Date.now())));
-    const sentAt = Date.now();
-    await args.send(device, `${args.tag}-${i}`);
-    const at = await args.waiter.wait(device.id, args.timeoutMs);
-    return { latency: at - sentAt, at };
-  });
-  const settled = await Promise.allSettled(outcomes);
-  const done = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+}
+
+/** An open loop's outcome before it is summarised: each containment's latency and time. */
+export interface OpenLoopSamples {
+  done: { latency: number; at: number }[];
+  lost: number;
+  firstError?: string;
+}
+
+/**
+ * Alert i goes out at start + i/rate whatever happened to the ones before it (open loop), then
+ * every containment is awaited; latency is send → contain call at the fake. per_s counts
+ * completions between the first and the last containment: the offered rate when the system keeps
+ * up, whatever the latency; lower when a backlog builds.
+ */
+export async function openLoop(args: OpenLoopArgs): Promise<OpenLoopResult> {
+  const { done, lost, firstError } = await openLoopSamples(args);
   const times = done.map((d) => d.at);
   const span = (Math.max(...times) - Math.min(...times)) / 1000;
   const summary = latencySummary(
@@ -194,9 +206,29 @@ export async function openLoop(args: {
     offered_per_s: args.rate,
     ...summary,
     per_s: done.length > 1 && span > 0 ? round((done.length - 1) / span) : 0,
-    lost: settled.length - done.length,
+    lost,
+    ...(firstError ? { first_error: firstError } : {}),
+  };
+}
+
+/** openLoop's offer, its outcomes unsummarised (for offers made in several rounds). */
+export async function openLoopSamples(args: OpenLoopArgs): Promise<OpenLoopSamples> {
+  const start = Date.now();
+  const outcomes = args.devices.map(async (device, i) => {
+    const slot = start + (i * 1000) / args.rate;
+    await new Promise((r) => setTimeout(r, Math.max(0, slot - Date.now())));
+    const sentAt = Date.now();
+    await args.send(device, `${args.tag}-${i}`);
+    const at = await args.waiter.wait(device.id, args.timeoutMs);
+    return { latency: at - sentAt, at };
+  });
+  const settled = await Promise.allSettled(outcomes);
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  return {
+    done: settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])),
+    lost: settled.filter((s) => s.status === 'rejected').length,
     ...(failure
-      ? { first_error: String((failure.reason as Error)?.message ?? failure.reason).slice(0, 300) }
+      ? { firstError: String((failure.reason as Error)?.message ?? failure.reason).slice(0, 300) }
       : {}),
   };
 }

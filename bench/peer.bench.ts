@@ -4,16 +4,17 @@ import {
   closedLoop,
   ContainmentWaiter,
   FALCON_CREDENTIALS,
-  openLoop,
+  openLoopSamples,
+  pooled,
   signedSender,
   startCordonJob,
   startFalcon,
-  type LoadResult,
-  type OpenLoopResult,
+  type OpenLoopSamples,
+  type Samples,
   type SendAlert,
 } from './containment-job';
 import { installN8n, N8N_VERSION, startN8n } from './n8n';
-import { round } from './stats';
+import { percentile, round } from './stats';
 
 const CONCURRENCY = 10;
 const WARM_UP = 5;
@@ -26,13 +27,27 @@ const WARM_UP = 5;
  */
 const EQUAL_RATE = 10;
 const EQUAL_SECONDS = 15;
+/**
+ * Both systems run side by side and take turns, Cordon–n8n–n8n–Cordon, half of each phase a
+ * round: the machine's speed drifts by tens of percent within a minute here, and one system after
+ * the other measured that drift as much as the systems. In this order a steady drift weighs on
+ * both alike. The one waiting its turn is idle.
+ */
+const ORDER = ['cordon', 'n8n', 'n8n', 'cordon'] as const;
+
+interface System {
+  tag: string;
+  send: SendAlert;
+  stop(): Promise<void>;
+  output(): string;
+}
 
 /**
- * The same job through Cordon and through n8n, one after the other on the same machine, the same
- * PostgreSQL server and the same Falcon fake: `n` signed CrowdStrike alert webhooks from 10
- * clients, each waiting for its host's containment call at the fake before sending the next.
- * ratio = Cordon per second / n8n per second (above 1: Cordon is faster). Then, for each, the
- * latency at the same offered load (see EQUAL_RATE).
+ * The same job through Cordon and through n8n on the same machine, the same PostgreSQL server
+ * and the same Falcon fake: `n` signed CrowdStrike alert webhooks from 10 clients, each waiting
+ * for its host's containment call at the fake before sending the next. ratio = Cordon per second
+ * / n8n per second (above 1: Cordon is faster). Then, for each, the latency at the same offered
+ * load (see EQUAL_RATE).
  */
 export async function peerBench(args: { n: number }): Promise<Record<string, unknown>> {
   if (!process.env.DATABASE_URL) {
@@ -41,8 +56,10 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
   await installN8n(); // outside any measurement
   const falcon = await startFalcon();
   const waiter = new ContainmentWaiter(falcon);
+  const started: { system: System; drop(): Promise<void> }[] = [];
+  let current: System | undefined;
   try {
-    const cordon = await measure('CORDON', args.n, waiter, falcon, async (dbUrl) => {
+    const cordon = await startSystem(started, 'CORDON', async (dbUrl) => {
       const job = await startCordonJob(falcon, dbUrl);
       return {
         send: job.send,
@@ -50,7 +67,7 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
         output: job.cordon.output,
       };
     });
-    const n8n = await measure('N8N', args.n, waiter, falcon, async (dbUrl) => {
+    const n8n = await startSystem(started, 'N8N', async (dbUrl) => {
       const token = await falconToken(falcon.url);
       const peer = await startN8n({ databaseUrl: dbUrl, falconUrl: falcon.url, token });
       // n8n has no node that checks Cordon's HMAC: it gets the same signed request and ignores the signature.
@@ -60,77 +77,111 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
         output: peer.output,
       };
     });
+    const systems = { cordon, n8n };
+    for (const system of [cordon, n8n]) {
+      current = system;
+      await closedLoop({
+        devices: addDevices(falcon, `${system.tag}-WARM`, WARM_UP),
+        concurrency: 1,
+        send: system.send,
+        waiter,
+        tag: `${system.tag}-warm`,
+      });
+    }
+    const closed = { cordon: [] as Samples[], n8n: [] as Samples[] };
+    const equal = { cordon: [] as OpenLoopSamples[], n8n: [] as OpenLoopSamples[] };
+    for (const [i, turn] of ORDER.entries()) {
+      const system = (current = systems[turn]);
+      const count = i < 2 ? Math.ceil(args.n / 2) : Math.floor(args.n / 2);
+      if (count === 0) continue;
+      closed[turn].push(
+        await closedLoop({
+          devices: addDevices(falcon, `${system.tag}-R${i}`, count),
+          concurrency: CONCURRENCY,
+          send: system.send,
+          waiter,
+          tag: `${system.tag}-r${i}`,
+        }),
+      );
+    }
+    for (const [i, turn] of ORDER.entries()) {
+      const system = (current = systems[turn]);
+      const seconds = i < 2 ? Math.ceil(EQUAL_SECONDS / 2) : Math.floor(EQUAL_SECONDS / 2);
+      const offer = await openLoopSamples({
+        devices: addDevices(falcon, `${system.tag}-EQ${i}`, EQUAL_RATE * seconds),
+        rate: EQUAL_RATE,
+        send: system.send,
+        waiter,
+        tag: `${system.tag}-eq${i}`,
+        timeoutMs: 120_000,
+      });
+      if (offer.lost)
+        throw new Error(`${offer.lost} alerts not contained at ${EQUAL_RATE}/s: ${offer.firstError}`);
+      equal[turn].push(offer);
+    }
+    current = undefined;
+    const c = pooled(closed.cordon);
+    const m = pooled(closed.n8n);
+    const ce = equalLoad(equal.cordon);
+    const me = equalLoad(equal.n8n);
     return {
       name: 'peer',
-      cordon_per_s: cordon.per_s,
-      n8n_per_s: n8n.per_s,
-      ratio: round(cordon.per_s / n8n.per_s, 2),
-      cordon_p99_ms: cordon.p99_ms,
-      n8n_p99_ms: n8n.p99_ms,
-      cordon_p50_ms: cordon.p50_ms,
-      n8n_p50_ms: n8n.p50_ms,
+      cordon_per_s: c.per_s,
+      n8n_per_s: m.per_s,
+      ratio: round(c.per_s / m.per_s, 2),
+      cordon_p99_ms: c.p99_ms,
+      n8n_p99_ms: m.p99_ms,
+      cordon_p50_ms: c.p50_ms,
+      n8n_p50_ms: m.p50_ms,
       equal_load_per_s: EQUAL_RATE,
-      cordon_equal_load_p50_ms: cordon.equal.p50_ms,
-      cordon_equal_load_p99_ms: cordon.equal.p99_ms,
-      n8n_equal_load_p50_ms: n8n.equal.p50_ms,
-      n8n_equal_load_p99_ms: n8n.equal.p99_ms,
+      cordon_equal_load_p50_ms: ce.p50_ms,
+      cordon_equal_load_p99_ms: ce.p99_ms,
+      n8n_equal_load_p50_ms: me.p50_ms,
+      n8n_equal_load_p99_ms: me.p99_ms,
       alerts: args.n,
       concurrency: CONCURRENCY,
+      order: ORDER.join('-'),
       n8n_version: N8N_VERSION,
       database: 'postgresql',
     };
+  } catch (err) {
+    if (!current) throw err;
+    throw new Error(
+      `${current.tag}: ${(err as Error).message}\n--- output (tail) ---\n${current.output().slice(-3000)}`,
+      { cause: err },
+    );
   } finally {
     waiter.stop();
+    for (const { system, drop } of started.reverse()) {
+      await system.stop();
+      await drop();
+    }
     await falcon.stop();
   }
 }
 
-async function measure(
+/** A system on a database of its own, added to `started` (stopped and dropped by the caller). */
+async function startSystem(
+  started: { system: System; drop(): Promise<void> }[],
   tag: string,
-  n: number,
-  waiter: ContainmentWaiter,
-  falcon: Parameters<typeof addDevices>[0],
-  start: (databaseUrl: string) => Promise<{ send: SendAlert; stop(): Promise<void>; output(): string }>,
-): Promise<LoadResult & { equal: OpenLoopResult }> {
+  start: (databaseUrl: string) => Promise<Omit<System, 'tag'>>,
+): Promise<System> {
   const db = await testDatabase();
-  const system = await start(db.url!);
+  let system: System;
   try {
-    await closedLoop({
-      devices: addDevices(falcon, `${tag}-WARM`, WARM_UP),
-      concurrency: 1,
-      send: system.send,
-      waiter,
-      tag: `${tag}-warm`,
-    });
-    const closed = await closedLoop({
-      devices: addDevices(falcon, tag, n),
-      concurrency: CONCURRENCY,
-      send: system.send,
-      waiter,
-      tag,
-    });
-    const equal = await openLoop({
-      devices: addDevices(falcon, `${tag}-EQ`, EQUAL_RATE * EQUAL_SECONDS),
-      rate: EQUAL_RATE,
-      send: system.send,
-      waiter,
-      tag: `${tag}-eq`,
-      timeoutMs: 120_000,
-    });
-    if (equal.lost)
-      throw new Error(`${equal.lost} alerts not contained at ${EQUAL_RATE}/s: ${equal.first_error}`);
-    return { ...closed, equal };
+    system = { tag, ...(await start(db.url!)) };
   } catch (err) {
-    throw new Error(
-      `${tag}: ${(err as Error).message}\n--- output (tail) ---\n${system.output().slice(-3000)}`,
-      {
-        cause: err,
-      },
-    );
-  } finally {
-    await system.stop();
     await db.drop();
+    throw new Error(`${tag}: ${(err as Error).message}`, { cause: err });
   }
+  started.push({ system, drop: db.drop });
+  return system;
+}
+
+/** Latency percentiles over the rounds of the equal-load offer. */
+function equalLoad(rounds: OpenLoopSamples[]): { p50_ms: number; p99_ms: number } {
+  const sorted = rounds.flatMap((r) => r.done.map((d) => d.latency)).sort((a, b) => a - b);
+  return { p50_ms: round(percentile(sorted, 50)), p99_ms: round(percentile(sorted, 99)) };
 }
 
 async function falconToken(falconUrl: string): Promise<string> {
