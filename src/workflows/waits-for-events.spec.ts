@@ -1,8 +1,10 @@
 import { waitsForEvents, type PlaybookStep } from './playbook.types';
 
 describe('waitsForEvents', () => {
-  const wait = (event?: 'case.updated'): PlaybookStep =>
-    ({ id: 'w', wait: event ? { event } : { duration: '1h' } });
+  const wait = (event?: 'case.updated'): PlaybookStep => ({
+    id: 'w',
+    wait: event ? { event } : { duration: '1h' },
+  });
   const note = { id: 'n', action: 'case.add_comment', with: { text: 'x' } } as PlaybookStep;
 
   it('finds an event wait at any depth, and only an event wait', () => {
