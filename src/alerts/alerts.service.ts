@@ -31,6 +31,12 @@ import {
 import { isUuid } from '../common/ids';
 import { cordonMetrics } from '../metrics/cordon.metrics';
 
+/** A caller's statements in an ingest's transaction (see AlertsService.ingest). */
+export interface IngestHooks {
+  first?: (em: EntityManager) => Promise<void>;
+  alongside?: (em: EntityManager, stored: { alertIds: string[]; created: number }) => Promise<void>;
+}
+
 @Injectable()
 export class AlertsService {
   constructor(
@@ -45,20 +51,22 @@ export class AlertsService {
    * join, and the playbook runs they trigger (queued: an outbox). Either all of it is written or
    * none. The work is set-based — a fixed number of statements per batch, not per alert.
    * Workflows start after commit, in the background; a start that fails is retried by the sweep.
-   * `alongside` runs in the transaction, with what was stored: a caller's record of the ingest
-   * (a webhook delivery's outcome) commits with the alerts or not at all.
+   * `hooks` run in the transaction: `first` before anything is read or written (a webhook
+   * delivery seen before ends it there), `alongside` with what was stored (the delivery's
+   * record, which commits with the alerts or not at all).
    * Nothing is read back after commit: the caller gets the alerts' ids (`byIds` reads them), and
    * listeners hear of the new alerts as written and of the cases as the transaction left them.
    */
   async ingest(
     principal: Principal,
     inputs: AlertInput[],
-    alongside?: (em: EntityManager, stored: { alertIds: string[]; created: number }) => Promise<void>,
+    hooks: IngestHooks = {},
   ): Promise<IngestAlertsPayload> {
     const tenantId = principal.tenantId;
     const { alertIds, created, createdInputs, newAlerts, caseRows, openedCaseIds, runs } = await this.db.run(
       tenantId,
       async (em) => {
+        await hooks.first?.(em);
         const { correlation, dedup } = await tenantSettings(em, tenantId);
         const items = prepare(inputs, dedup, new Date());
         const fingerprints = items.map((i) => i.fingerprint);
@@ -75,7 +83,7 @@ export class AlertsService {
         const cases = await planCases(em, tenantId, principal.actorId, batch, correlation);
         const { caseOf } = cases;
         const stored = await insertAlerts(em, tenantId, plan.created, caseOf);
-        await alongside?.(em, { alertIds: plan.alertIds, created: plan.created.length });
+        await hooks.alongside?.(em, { alertIds: plan.alertIds, created: plan.created.length });
         const matches = await this.runs.matchNewAlerts(
           em,
           tenantId,

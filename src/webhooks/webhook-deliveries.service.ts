@@ -6,7 +6,10 @@ import { WebhooksException } from './webhooks.exception';
 
 /** How long delivery ids are remembered. Longer than any sender's retry schedule we know of. */
 const RETENTION_HOURS = 24;
-/** A 'processing' claim older than this belongs to a process that died mid-delivery; a retry takes it over. */
+/**
+ * Older versions claimed a delivery ('processing') in a transaction of its own: such a claim older
+ * than this belongs to a process that died mid-delivery, and a retry takes it over.
+ */
 const ABANDONED_AFTER_SECONDS = 10 * 60;
 const PRUNE_EVERY_MS = 60_000;
 
@@ -17,17 +20,41 @@ export interface DeliveryResult {
   alertIds: string[];
 }
 
-export type DeliveryClaim = { kind: 'claimed' } | { kind: 'done'; result: DeliveryResult };
-
 interface DeliveryKey {
   tenantId: string;
   endpointId: string;
   deliveryId: string;
 }
 
+/** A delivery as the sender signed it: its key, when it was signed and what it carried. */
+export interface Delivery extends DeliveryKey {
+  signedAt: number;
+  bodySha256: Buffer;
+}
+
+interface DeliveryRow {
+  status: string;
+  body_sha256: Buffer;
+  alert_ids: string[];
+  created_count: number;
+}
+
 /**
- * Replay protection and idempotency for webhook pushes: a delivery id is claimed before its
- * alerts are stored and marked done after, so a redelivery gets the first answer back.
+ * Thrown inside the storing transaction, which it rolls back: the delivery id was used before.
+ * `answer()` turns it into what the sender gets.
+ */
+export class DeliveryExists extends Error {
+  constructor(readonly row: DeliveryRow) {
+    super('webhook delivery seen before');
+  }
+}
+
+/**
+ * Replay protection and idempotency for webhook pushes. A delivery is recorded, done, in the
+ * transaction that stores its alerts: both land, or neither does, and nothing is left to release
+ * if storing fails. The transaction first looks for the id (a redelivery is answered before any
+ * work); a concurrent copy of the same delivery waits on its alerts' locks, then finds the first
+ * copy's record and rolls back.
  */
 @Injectable()
 export class WebhookDeliveriesService {
@@ -36,98 +63,92 @@ export class WebhookDeliveriesService {
 
   constructor(private readonly db: TenantDb) {}
 
-  /**
-   * Claims a delivery id for this body. Answers 'done' with the stored result when the same
-   * delivery (same body) was already accepted; refuses a different body under a used id, a
-   * delivery still in flight, and the same signed request re-sent under a new id.
-   */
-  async claim(key: DeliveryKey & { signedAt: number; bodySha256: Buffer }): Promise<DeliveryClaim> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const claimed = await this.tryClaim(key);
-      if (claimed) return { kind: 'claimed' };
-      const existing = await this.db.run(key.tenantId, (em) =>
-        returning<{ status: string; body_sha256: Buffer; alert_ids: string[]; created_count: number }>(
-          em,
-          `SELECT status, body_sha256, alert_ids, created_count FROM webhook_deliveries
-            WHERE endpoint_id = $1 AND delivery_id = $2`,
-          [key.endpointId, key.deliveryId],
-        ),
-      );
-      const row = existing[0];
-      // Released between our insert and our read (a failed attempt): try again.
-      if (!row) continue;
-      if (!row.body_sha256.equals(key.bodySha256)) throw WebhooksException.deliveryConflict(key.deliveryId);
-      if (row.status !== 'done') throw WebhooksException.deliveryInProgress(key.deliveryId);
-      const accepted = row.alert_ids.length;
-      return {
-        kind: 'done',
-        result: {
-          accepted,
-          created: row.created_count,
-          deduplicated: accepted - row.created_count,
-          alertIds: row.alert_ids,
-        },
-      };
-    }
-    throw WebhooksException.deliveryInProgress(key.deliveryId);
+  /** First in the storing transaction: a delivery id already used ends it (DeliveryExists). */
+  async checkIn(em: EntityManager, key: DeliveryKey): Promise<void> {
+    const row = await this.find(em, key);
+    if (row) throw new DeliveryExists(row);
   }
 
-  private async tryClaim(key: DeliveryKey & { signedAt: number; bodySha256: Buffer }): Promise<boolean> {
+  /**
+   * Last in the storing transaction: the delivery, done, with what it stored. A claim left
+   * 'processing' by an older version's process that died mid-delivery is taken over after
+   * ABANDONED_AFTER_SECONDS.
+   */
+  async recordIn(
+    em: EntityManager,
+    delivery: Delivery,
+    result: { alertIds: string[]; created: number },
+  ): Promise<void> {
+    let rows: { delivery_id: string }[];
     try {
-      const rows = await this.db.run(key.tenantId, (em) =>
-        returning<{ delivery_id: string }>(
-          em,
-          `INSERT INTO webhook_deliveries (endpoint_id, delivery_id, tenant_id, signed_at, body_sha256)
-           VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (endpoint_id, delivery_id) DO UPDATE
-             SET signed_at = EXCLUDED.signed_at, received_at = now()
-             WHERE webhook_deliveries.status = 'processing'
-               AND webhook_deliveries.body_sha256 = EXCLUDED.body_sha256
-               AND webhook_deliveries.received_at < now() - make_interval(secs => $6)
-           RETURNING delivery_id`,
-          [
-            key.endpointId,
-            key.deliveryId,
-            key.tenantId,
-            key.signedAt,
-            key.bodySha256,
-            ABANDONED_AFTER_SECONDS,
-          ],
-        ),
+      rows = await returning<{ delivery_id: string }>(
+        em,
+        `INSERT INTO webhook_deliveries
+                (endpoint_id, delivery_id, tenant_id, signed_at, body_sha256, status, alert_ids, created_count)
+         VALUES ($1, $2, $3, $4, $5, 'done', $6::uuid[], $7)
+         ON CONFLICT (endpoint_id, delivery_id) DO UPDATE
+           SET signed_at = EXCLUDED.signed_at, received_at = now(), status = 'done',
+               alert_ids = EXCLUDED.alert_ids, created_count = EXCLUDED.created_count
+           WHERE webhook_deliveries.status = 'processing'
+             AND webhook_deliveries.body_sha256 = EXCLUDED.body_sha256
+             AND webhook_deliveries.received_at < now() - make_interval(secs => $8)
+         RETURNING delivery_id`,
+        [
+          delivery.endpointId,
+          delivery.deliveryId,
+          delivery.tenantId,
+          delivery.signedAt,
+          delivery.bodySha256,
+          result.alertIds,
+          result.created,
+          ABANDONED_AFTER_SECONDS,
+        ],
       );
-      return rows.length > 0;
     } catch (err) {
       if (isUniqueViolation(err, 'webhook_deliveries_signed_uq')) throw WebhooksException.replayed();
       throw err;
     }
+    if (rows.length) return;
+    // Taken meanwhile (a concurrent copy committed first): its record is visible to this statement.
+    const row = await this.find(em, delivery);
+    if (!row) throw WebhooksException.deliveryInProgress(delivery.deliveryId);
+    throw new DeliveryExists(row);
   }
 
-  async complete(key: DeliveryKey, result: { alertIds: string[]; created: number }): Promise<void> {
-    await this.db.run(key.tenantId, (em) => this.completeIn(em, key, result));
-    await this.pruneNowAndThen();
+  /** A delivery without alerts is recorded all the same, so its redelivery is answered alike. */
+  async recordEmpty(delivery: Delivery): Promise<void> {
+    await this.db.run(delivery.tenantId, async (em) => {
+      await this.checkIn(em, delivery);
+      await this.recordIn(em, delivery, { alertIds: [], created: 0 });
+    });
   }
 
-  /** Marks the claim done inside the caller's tenant transaction: with the alerts it stored. */
-  async completeIn(
-    em: EntityManager,
-    key: DeliveryKey,
-    result: { alertIds: string[]; created: number },
-  ): Promise<void> {
-    await em.query(
-      `UPDATE webhook_deliveries SET status = 'done', alert_ids = $3::uuid[], created_count = $4
+  /**
+   * What a redelivery gets: the first result when it carries the same body; a conflict for
+   * another body under a used id; "in progress" for an older version's unfinished claim.
+   */
+  answer(seen: DeliveryExists, delivery: Delivery): DeliveryResult {
+    const row = seen.row;
+    if (!row.body_sha256.equals(delivery.bodySha256))
+      throw WebhooksException.deliveryConflict(delivery.deliveryId);
+    if (row.status !== 'done') throw WebhooksException.deliveryInProgress(delivery.deliveryId);
+    const accepted = row.alert_ids.length;
+    return {
+      accepted,
+      created: row.created_count,
+      deduplicated: accepted - row.created_count,
+      alertIds: row.alert_ids,
+    };
+  }
+
+  private async find(em: EntityManager, key: DeliveryKey): Promise<DeliveryRow | undefined> {
+    const [row] = await returning<DeliveryRow>(
+      em,
+      `SELECT status, body_sha256, alert_ids, created_count FROM webhook_deliveries
         WHERE endpoint_id = $1 AND delivery_id = $2`,
-      [key.endpointId, key.deliveryId, result.alertIds, result.created],
+      [key.endpointId, key.deliveryId],
     );
-  }
-
-  /** Forgets a claim whose alerts were not stored, so the sender's retry can succeed. */
-  async release(key: DeliveryKey): Promise<void> {
-    await this.db.run(key.tenantId, (em) =>
-      em.query(
-        `DELETE FROM webhook_deliveries WHERE endpoint_id = $1 AND delivery_id = $2 AND status = 'processing'`,
-        [key.endpointId, key.deliveryId],
-      ),
-    );
+    return row;
   }
 
   /** At most once a minute per process, piggy-backed on deliveries: no timer to own or stop. */

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AlertsService } from '../alerts/alerts.service';
 import type { WebhookEndpointEntity } from './entities/webhook-endpoint.entity';
-import type { WebhookDeliveriesService } from './webhook-deliveries.service';
+import { DeliveryExists, WebhookDeliveriesService } from './webhook-deliveries.service';
 import type { WebhookEndpointsService } from './webhook-endpoints.service';
 import { WebhookIngestService, type WebhookPush } from './webhook-ingest.service';
 
@@ -12,21 +13,25 @@ const ENDPOINT = { id: 'e1', tenantId: 't1', source: 'crowdstrike' } as WebhookE
 function setup() {
   const endpoints = { authenticate: jest.fn().mockResolvedValue(ENDPOINT) };
   const deliveries = {
-    claim: jest.fn().mockResolvedValue({ kind: 'claimed' }),
-    complete: jest.fn().mockResolvedValue(undefined),
-    completeIn: jest.fn().mockResolvedValue(undefined),
-    release: jest.fn().mockResolvedValue(undefined),
+    checkIn: jest.fn().mockResolvedValue(undefined),
+    recordIn: jest.fn().mockResolvedValue(undefined),
+    recordEmpty: jest.fn().mockResolvedValue(undefined),
+    // Pure: what a redelivery gets, as the service answers it.
+    answer: jest.fn(WebhookDeliveriesService.prototype.answer),
     pruneNowAndThen: jest.fn().mockResolvedValue(undefined),
   };
-  // The ingest runs its `alongside` in its transaction (here: a stand-in manager) with what it stored.
+  // The ingest runs its hooks in its transaction (here: a stand-in manager), `alongside` with what it stored.
   const em = { transaction: 'ingest' };
+  type Hooks = {
+    first?: (em: unknown) => Promise<void>;
+    alongside?: (em: unknown, stored: unknown) => Promise<void>;
+  };
   const alerts = {
-    ingest: jest.fn(
-      async (_principal, _inputs, alongside?: (em: unknown, stored: unknown) => Promise<void>) => {
-        await alongside?.(em, { alertIds: ['a1'], created: 1 });
-        return { alertIds: ['a1'], created: 1, deduplicated: 0 };
-      },
-    ),
+    ingest: jest.fn(async (_principal, _inputs, hooks: Hooks = {}) => {
+      await hooks.first?.(em);
+      await hooks.alongside?.(em, { alertIds: ['a1'], created: 1 });
+      return { alertIds: ['a1'], created: 1, deduplicated: 0 };
+    }),
   };
   const service = new WebhookIngestService(
     endpoints as unknown as WebhookEndpointsService,
@@ -45,7 +50,7 @@ function setup() {
 }
 
 describe('WebhookIngestService', () => {
-  it('stores the alerts as the endpoint and marks the delivery done in the same transaction', async () => {
+  it('stores the alerts as the endpoint and records the delivery in the same transaction', async () => {
     const { service, deliveries, alerts, push } = setup();
     await expect(service.receive(push)).resolves.toEqual({
       replayed: false,
@@ -59,38 +64,47 @@ describe('WebhookIngestService', () => {
       role: 'analyst',
       providerAdmin: false,
     });
-    expect(deliveries.completeIn).toHaveBeenCalledWith(
-      { transaction: 'ingest' },
-      { tenantId: 't1', endpointId: 'e1', deliveryId: 'd1' },
-      { alertIds: ['a1'], created: 1 },
-    );
-    expect(deliveries.release).not.toHaveBeenCalled();
+    const delivery = expect.objectContaining({
+      tenantId: 't1',
+      endpointId: 'e1',
+      deliveryId: 'd1',
+      bodySha256: expect.any(Buffer),
+    });
+    expect(deliveries.checkIn).toHaveBeenCalledWith({ transaction: 'ingest' }, delivery);
+    expect(deliveries.recordIn).toHaveBeenCalledWith({ transaction: 'ingest' }, delivery, {
+      alertIds: ['a1'],
+      created: 1,
+    });
   });
 
-  it('releases the claim when storing fails, so a retry can succeed', async () => {
+  it('passes a failed store on: nothing was recorded, so the sender’s retry is stored', async () => {
     const { service, deliveries, alerts, push } = setup();
     alerts.ingest.mockRejectedValue(new Error('database went away'));
     await expect(service.receive(push)).rejects.toThrow('database went away');
-    expect(deliveries.release).toHaveBeenCalledWith({ tenantId: 't1', endpointId: 'e1', deliveryId: 'd1' });
-    expect(deliveries.completeIn).not.toHaveBeenCalled();
+    expect(deliveries.answer).not.toHaveBeenCalled();
   });
 
-  it('answers a redelivery from the stored result without storing anything', async () => {
-    const { service, deliveries, alerts, push } = setup();
-    const result = { accepted: 1, created: 1, deduplicated: 0, alertIds: ['a0'] };
-    deliveries.claim.mockResolvedValue({ kind: 'done', result });
-    await expect(service.receive(push)).resolves.toEqual({ replayed: true, result });
-    expect(alerts.ingest).not.toHaveBeenCalled();
+  it('answers a redelivery from the first result (the storing transaction ends at its first look)', async () => {
+    const { service, deliveries, push } = setup();
+    const sha = createHash('sha256').update(BODY).digest();
+    deliveries.checkIn.mockRejectedValue(
+      new DeliveryExists({ status: 'done', body_sha256: sha, alert_ids: ['a0'], created_count: 0 }),
+    );
+    await expect(service.receive(push)).resolves.toEqual({
+      replayed: true,
+      result: { accepted: 1, created: 0, deduplicated: 1, alertIds: ['a0'] },
+    });
+    expect(deliveries.recordIn).not.toHaveBeenCalled();
   });
 
   it('checks the timestamp before looking at the endpoint, and authenticates before reading the body', async () => {
-    const { service, endpoints, deliveries, push } = setup();
+    const { service, endpoints, alerts, push } = setup();
     await expect(service.receive({ ...push, timestamp: '1' })).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
     });
     expect(endpoints.authenticate).not.toHaveBeenCalled();
     endpoints.authenticate.mockRejectedValue(new Error('unauthenticated'));
     await expect(service.receive({ ...push, body: Buffer.from('{') })).rejects.toThrow('unauthenticated');
-    expect(deliveries.claim).not.toHaveBeenCalled();
+    expect(alerts.ingest).not.toHaveBeenCalled();
   });
 });

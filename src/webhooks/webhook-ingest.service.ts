@@ -1,10 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AlertsService } from '../alerts/alerts.service';
 import { normaliserFor } from '../alerts/normalisers';
 import type { Principal } from '../auth/principal';
 import { WebhookEndpointsService, knownSources } from './webhook-endpoints.service';
-import { WebhookDeliveriesService, type DeliveryResult } from './webhook-deliveries.service';
+import {
+  DeliveryExists,
+  WebhookDeliveriesService,
+  type Delivery,
+  type DeliveryResult,
+} from './webhook-deliveries.service';
 import type { WebhookEndpointEntity } from './entities/webhook-endpoint.entity';
 import { checkTimestamp } from './webhook-signature';
 import { readWebhookPayload } from './webhook-payload';
@@ -30,8 +35,6 @@ export interface WebhookOutcome {
 
 @Injectable()
 export class WebhookIngestService {
-  private readonly logger = new Logger(WebhookIngestService.name);
-
   constructor(
     private readonly endpoints: WebhookEndpointsService,
     private readonly deliveries: WebhookDeliveriesService,
@@ -59,44 +62,38 @@ export class WebhookIngestService {
     if (!deliveryId || !DELIVERY_ID.test(deliveryId)) throw WebhooksException.badDeliveryId();
     const inputs = await readWebhookPayload(normaliser, push.body);
 
-    const key = { tenantId: endpoint.tenantId, endpointId: endpoint.id, deliveryId };
-    const claim = await this.deliveries.claim({
-      ...key,
+    const delivery: Delivery = {
+      tenantId: endpoint.tenantId,
+      endpointId: endpoint.id,
+      deliveryId,
       signedAt: ts.seconds,
       bodySha256: createHash('sha256').update(push.body).digest(),
-    });
-    if (claim.kind === 'done') return { replayed: true, result: claim.result };
-
-    /*
-     * The claim is committed first ('processing'), so a concurrent redelivery sees it; the
-     * alerts and the claim's 'done' then commit together. If storing the alerts fails the claim
-     * is deleted so the sender's retry can succeed; if the process dies in between, the claim is
-     * taken over by a retry after ABANDONED_AFTER_SECONDS.
-     */
+    };
     let result: DeliveryResult;
     try {
       if (inputs.length === 0) {
+        await this.deliveries.recordEmpty(delivery);
         result = { accepted: 0, created: 0, deduplicated: 0, alertIds: [] };
-        await this.deliveries.complete(key, { alertIds: [], created: 0 });
       } else {
-        // The claim is marked done in the alerts' own transaction: both land, or neither does.
-        const stored = await this.alerts.ingest(principalFor(endpoint), inputs, (em, outcome) =>
-          this.deliveries.completeIn(em, key, outcome),
-        );
+        // The delivery is recorded in the alerts' own transaction: both land, or neither does.
+        const stored = await this.alerts.ingest(principalFor(endpoint), inputs, {
+          first: (em) => this.deliveries.checkIn(em, delivery),
+          alongside: (em, outcome) => this.deliveries.recordIn(em, delivery, outcome),
+        });
         result = {
           accepted: inputs.length,
           created: stored.created,
           deduplicated: stored.deduplicated,
           alertIds: stored.alertIds,
         };
-        await this.deliveries.pruneNowAndThen();
       }
     } catch (err) {
-      await this.deliveries.release(key).catch((releaseErr: unknown) => {
-        this.logger.error({ err: releaseErr, deliveryId }, 'could not release a failed webhook delivery');
-      });
+      // Seen before: the transaction rolled back, and the sender gets the first answer (or a refusal).
+      if (err instanceof DeliveryExists)
+        return { replayed: true, result: this.deliveries.answer(err, delivery) };
       throw err;
     }
+    await this.deliveries.pruneNowAndThen();
     return { replayed: false, result };
   }
 }
