@@ -141,6 +141,35 @@ describe('startTemporalDevServer', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('picks new ports when it loses the race for one, however long the panic that follows', async () => {
+    // The real CLI, except that its first start finds its port taken: the dev server logs that,
+    // then panics with a stack trace far longer than the log tail kept.
+    const marker = path.join(tmp, 'lost-once');
+    const wrapper = path.join(tmp, 'temporal-loses-once');
+    await fs.writeFile(
+      wrapper,
+      [
+        '#!/bin/sh',
+        `if [ ! -e '${marker}' ]; then`,
+        `  touch '${marker}'`,
+        '  echo \'level=ERROR msg="Failed to start gRPC listener" error="listen tcp 127.0.0.1:1: bind: address already in use"\' >&2',
+        "  echo 'panic: runtime error: invalid memory address or nil pointer dereference' >&2",
+        '  i=0; while [ $i -lt 200 ]; do echo "  go.temporal.io/server/frame$i(...)" >&2; i=$((i+1)); done',
+        '  exit 2',
+        'fi',
+        `exec '${cliPath}' "$@"`,
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+
+    const server = await start({ cliPath: wrapper });
+
+    expect(logs).toContain('Temporal dev server lost a race for its port; retrying with new ports');
+    await withConnection(server.address, async (connection) => {
+      await expect(connection.workflowService.getSystemInfo({})).resolves.toBeDefined();
+    });
+  });
+
   it('refuses a fixed port that something else already listens on', async () => {
     const squatter = net.createServer();
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));

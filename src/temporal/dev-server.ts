@@ -73,6 +73,8 @@ interface Launched {
   exited: Promise<ExitInfo>;
   exitInfo: () => ExitInfo | null;
   logTail: () => string;
+  /** Whether it said its port was taken, at any point: the panic that follows outruns the tail. */
+  portTaken: () => boolean;
   silence: () => void;
   address: string;
   uiUrl: string | null;
@@ -94,8 +96,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     } catch (error) {
       await stopChild(server);
       // A port we picked can be taken by someone else before the server binds it; pick again.
-      const portRace =
-        picksPorts && server.exitInfo() !== null && /address already in use/i.test(server.logTail());
+      const portRace = picksPorts && server.exitInfo() !== null && server.portTaken();
       if (portRace && attempt < PORT_CONFLICT_RETRIES) {
         opts.log('Temporal dev server lost a race for its port; retrying with new ports');
         continue;
@@ -162,7 +163,9 @@ async function launch(opts: TemporalDevServerOptions, dbFile: string | null): Pr
 
   const tail: string[] = [];
   let forwarding = true;
+  let portTaken = false;
   const onLine = (line: string): void => {
+    if (/address already in use/i.test(line)) portTaken = true;
     tail.push(line);
     if (tail.length > LOG_TAIL_LINES) tail.shift();
     if (forwarding) opts.log(`[temporal] ${line}`);
@@ -198,6 +201,7 @@ async function launch(opts: TemporalDevServerOptions, dbFile: string | null): Pr
     exited,
     exitInfo: () => exitInfo,
     logTail: () => tail.join('\n'),
+    portTaken: () => portTaken,
     // Shutdown makes the server log a burst of "context canceled" errors that mean nothing.
     silence: () => {
       forwarding = false;
