@@ -15,6 +15,7 @@ import {
 } from './containment-job';
 import { installN8n, N8N_VERSION, startN8n } from './n8n';
 import { percentile, round } from './stats';
+import { inTurns, turnOrder } from './turns';
 
 const CONCURRENCY = 10;
 const WARM_UP = 5;
@@ -27,13 +28,8 @@ const WARM_UP = 5;
  */
 const EQUAL_RATE = 10;
 const EQUAL_SECONDS = 15;
-/**
- * Both systems run side by side and take turns, Cordon–n8n–n8n–Cordon, half of each phase a
- * round: the machine's speed drifts by tens of percent within a minute here, and one system after
- * the other measured that drift as much as the systems. In this order a steady drift weighs on
- * both alike. The one waiting its turn is idle.
- */
-const ORDER = ['cordon', 'n8n', 'n8n', 'cordon'] as const;
+/** Both systems run side by side and take turns (see inTurns), half of each phase a round; the one waiting is idle. */
+const SIDES = ['cordon', 'n8n'] as const;
 
 interface System {
   tag: string;
@@ -90,10 +86,8 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
     }
     const closed = { cordon: [] as Samples[], n8n: [] as Samples[] };
     const equal = { cordon: [] as OpenLoopSamples[], n8n: [] as OpenLoopSamples[] };
-    for (const [i, turn] of ORDER.entries()) {
+    await inTurns(SIDES, args.n, async (turn, count, i) => {
       const system = (current = systems[turn]);
-      const count = i < 2 ? Math.ceil(args.n / 2) : Math.floor(args.n / 2);
-      if (count === 0) continue;
       closed[turn].push(
         await closedLoop({
           devices: addDevices(falcon, `${system.tag}-R${i}`, count),
@@ -103,10 +97,9 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
           tag: `${system.tag}-r${i}`,
         }),
       );
-    }
-    for (const [i, turn] of ORDER.entries()) {
+    });
+    await inTurns(SIDES, EQUAL_SECONDS, async (turn, seconds, i) => {
       const system = (current = systems[turn]);
-      const seconds = i < 2 ? Math.ceil(EQUAL_SECONDS / 2) : Math.floor(EQUAL_SECONDS / 2);
       const offer = await openLoopSamples({
         devices: addDevices(falcon, `${system.tag}-EQ${i}`, EQUAL_RATE * seconds),
         rate: EQUAL_RATE,
@@ -118,7 +111,7 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
       if (offer.lost)
         throw new Error(`${offer.lost} alerts not contained at ${EQUAL_RATE}/s: ${offer.firstError}`);
       equal[turn].push(offer);
-    }
+    });
     current = undefined;
     const c = pooled(closed.cordon);
     const m = pooled(closed.n8n);
@@ -140,7 +133,7 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
       n8n_equal_load_p99_ms: me.p99_ms,
       alerts: args.n,
       concurrency: CONCURRENCY,
-      order: ORDER.join('-'),
+      order: turnOrder(SIDES),
       n8n_version: N8N_VERSION,
       database: 'postgresql',
     };

@@ -4,17 +4,14 @@ import { eventually, graphqlClient } from '../test/support/graphql-client';
 import { startBare, type BareSide } from './bare-runs';
 import { configureCordon, startCordonSide } from './playbook-cordon';
 import { summarize, type RunTimings } from './run-timings';
+import { inTurns, turnOrder } from './turns';
 import { percentile, round } from './stats';
 
 const KEY = 'cdn_bench_admin_key_0123456789abcdef';
 const BATCH = 25;
 const FALCON = { clientId: 'bench-falcon-id', clientSecret: 'bench-falcon-secret' };
-/**
- * The sides take turns, Cordon–bare–bare–Cordon, half of the runs a round: the machine's speed
- * drifts by tens of percent within a minute here, and one side after the other measured the
- * drift as often as the engines. In this order a steady drift weighs on both sides alike.
- */
-const ORDER = ['cordon', 'bare', 'bare', 'cordon'] as const;
+/** The sides take turns (see inTurns), half of the runs a round. */
+const SIDES = ['cordon', 'bare'] as const;
 
 const pct = (xs: number[], p: number) =>
   round(
@@ -27,7 +24,7 @@ const pct = (xs: number[], p: number) =>
 /**
  * Runs/s of an automated 3-action playbook (alert in → find, contain, comment against the Falcon
  * fake) against bare Temporal workflows calling 3 no-op activities on the same dev server, offered
- * the same way (`n` runs each, in rounds; see ORDER); `ratio` = bare / Cordon. Also alert sent →
+ * the same way (`n` runs each, in rounds; see SIDES); `ratio` = bare / Cordon. Also alert sent →
  * containment call at the fake.
  */
 export async function playbookBench(args: { n: number }): Promise<Record<string, unknown>> {
@@ -55,16 +52,12 @@ export async function playbookBench(args: { n: number }): Promise<Record<string,
       "Cordon's Temporal address",
       10_000,
     );
-    bareSide = await startBare({ address, batch: BATCH });
+    const floor = (bareSide = await startBare({ address, batch: BATCH }));
     const bareRounds: RunTimings[] = [];
-    const halves = () => [Math.ceil(args.n / 2), Math.floor(args.n / 2)];
-    const left = { cordon: halves(), bare: halves() };
-    for (const turn of ORDER) {
-      const count = left[turn].shift()!;
-      if (count === 0) continue;
+    await inTurns(SIDES, args.n, async (turn, count) => {
       if (turn === 'cordon') await side.round(count);
-      else bareRounds.push(await bareSide.round(count));
-    }
+      else bareRounds.push(await floor.round(count));
+    });
     const measured = await side.measurement();
     const bare = summarize(bareRounds);
     const ours = summarize(measured.rounds);
@@ -72,7 +65,7 @@ export async function playbookBench(args: { n: number }): Promise<Record<string,
       name: 'playbook',
       runs: args.n,
       batch: BATCH,
-      order: ORDER.join('-'),
+      order: turnOrder(SIDES),
       database: process.env.DATABASE_URL ? 'postgresql' : 'pglite',
       runs_per_s: round(ours.runsPerS),
       bare_runs_per_s: round(bare.runsPerS),

@@ -115,6 +115,13 @@ describe('webhook deliveries on a real database', () => {
     });
   });
 
+  it('records a delivery without alerts, and answers its redelivery from it', async () => {
+    const d = delivery();
+    await deliveries.recordEmpty(d);
+    const again = await seen(deliveries.recordEmpty(d));
+    expect(deliveries.answer(again, d)).toEqual({ accepted: 0, created: 0, deduplicated: 0, alertIds: [] });
+  });
+
   it('leaves no record when the transaction fails, so the sender’s retry is stored', async () => {
     const d = delivery();
     await expect(

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AlertsService } from '../alerts/alerts.service';
+import type { EntityManager } from 'typeorm';
+import type { AlertsService, IngestHooks } from '../alerts/alerts.service';
 import type { WebhookEndpointEntity } from './entities/webhook-endpoint.entity';
 import { DeliveryExists, WebhookDeliveriesService } from './webhook-deliveries.service';
 import type { WebhookEndpointsService } from './webhook-endpoints.service';
@@ -21,13 +22,9 @@ function setup() {
     pruneNowAndThen: jest.fn().mockResolvedValue(undefined),
   };
   // The ingest runs its hooks in its transaction (here: a stand-in manager), `alongside` with what it stored.
-  const em = { transaction: 'ingest' };
-  type Hooks = {
-    first?: (em: unknown) => Promise<void>;
-    alongside?: (em: unknown, stored: unknown) => Promise<void>;
-  };
+  const em = { transaction: 'ingest' } as unknown as EntityManager;
   const alerts = {
-    ingest: jest.fn(async (_principal, _inputs, hooks: Hooks = {}) => {
+    ingest: jest.fn(async (_principal, _inputs, hooks: IngestHooks = {}) => {
       await hooks.first?.(em);
       await hooks.alongside?.(em, { alertIds: ['a1'], created: 1 });
       return { alertIds: ['a1'], created: 1, deduplicated: 0 };
