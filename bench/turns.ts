@@ -9,9 +9,7 @@ export async function inTurns<S extends string>(
   total: number,
   round: (side: S, count: number, index: number) => Promise<void>,
 ): Promise<void> {
-  const [a, b] = sides;
-  const order = [a, b, b, a];
-  for (const [index, side] of order.entries()) {
+  for (const [index, side] of abba(sides).entries()) {
     const count = index < 2 ? Math.ceil(total / 2) : Math.floor(total / 2);
     if (count > 0) await round(side, count, index);
   }
@@ -19,6 +17,9 @@ export async function inTurns<S extends string>(
 
 /** How inTurns orders two sides, for a bench's output line. */
 export function turnOrder(sides: readonly [string, string]): string {
-  const [a, b] = sides;
-  return [a, b, b, a].join('-');
+  return abba(sides).join('-');
+}
+
+function abba<S>([a, b]: readonly [S, S]): S[] {
+  return [a, b, b, a];
 }
