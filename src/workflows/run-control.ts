@@ -28,24 +28,30 @@ export function templateFailure(stepId: string, err: unknown): StepFailed {
   return new StepFailed(stepId, { message: `step "${stepId}": ${message}`, code: 'TEMPLATE_ERROR' });
 }
 
-/** Turns an activity or child failure into what an analyst should read: the vendor's words, not our stack. */
+/**
+ * Turns an activity or child failure into what an analyst should read: the vendor's words, not
+ * our stack. A regular activity's failure arrives wrapped in an `ActivityFailure`, a local
+ * activity's (every action in newer runs) as the bare `ApplicationFailure` it threw: both carry
+ * the same details, and both must keep the vendor, its status and whether a retry could help.
+ */
 export function failureInfo(err: unknown): StepFailureInfo {
   if (err instanceof StepFailed) return err.info;
   if (err instanceof ChildWorkflowFailure) return failureInfo(err.cause);
-  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
-    const cause = err.cause;
-    const details = (cause.details?.[0] ?? {}) as Partial<StepFailureInfo>;
+  const app =
+    err instanceof ActivityFailure && err.cause instanceof ApplicationFailure
+      ? err.cause
+      : err instanceof ApplicationFailure
+        ? err
+        : null;
+  if (app) {
+    const details = (app.details?.[0] ?? {}) as Partial<StepFailureInfo>;
     return {
-      message: details.message ?? cause.message,
+      message: details.message ?? app.message,
       vendor: details.vendor,
       status: details.status,
-      code: details.code ?? cause.type ?? undefined,
-      retryable: !cause.nonRetryable,
+      code: details.code ?? app.type ?? undefined,
+      retryable: !app.nonRetryable,
     };
-  }
-  if (err instanceof ApplicationFailure) {
-    const details = (err.details?.[0] ?? {}) as Partial<StepFailureInfo>;
-    return { message: details.message ?? err.message, code: details.code ?? err.type ?? undefined };
   }
   if (err instanceof ActivityFailure) return { message: err.cause?.message ?? err.message };
   return { message: err instanceof Error ? err.message : String(err) };
