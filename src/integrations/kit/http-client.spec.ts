@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { withinAttempt } from './attempt-deadline';
 import { HttpClient, OAuth2ClientCredentials, type HttpClientOptions } from './http-client';
 import { caughtVendorError as caught } from './testing';
 
@@ -140,6 +141,21 @@ describe('HttpClient', () => {
     expect(err).toMatchObject({ retryable: true, status: 429, retryAfterMs: 120_000 });
     expect(server.hits).toHaveLength(1);
     expect(sleeps).toEqual([]);
+  });
+
+  it('hands back a wait that would outlast the attempt, and sleeps one that fits', async () => {
+    server = await serve((_hit, res) => json(res, 429, { message: 'slow down' }, { 'retry-after': '3' }));
+    const inside = (ms: number) =>
+      withinAttempt(Date.now() + ms, () => client(server!.url).request({ method: 'GET', path: '/' }));
+    const err = await caught(inside(2_000));
+    expect(err).toMatchObject({ retryable: true, status: 429, retryAfterMs: 3_000 });
+    expect(err.message).toMatch(/past this attempt's end/);
+    expect(server.hits).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+
+    // With time enough, the client waits as told (up to its own attempts).
+    await caught(inside(60_000));
+    expect(sleeps).toEqual([3_000, 3_000, 3_000]);
   });
 
   it('treats a timeout as retryable', async () => {

@@ -1,3 +1,4 @@
+import { attemptTimeLeft } from './attempt-deadline';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';
 import { Semaphore } from './semaphore';
 import { defaultParseError, networkCode, parseBody, parseRetryAfter } from './http-parsing';
@@ -262,6 +263,12 @@ export class HttpClient {
     if (vendorWaitMs !== undefined && vendorWaitMs > MAX_INLINE_WAIT_MS) {
       throw giveUp(
         `${last.message} (${this.vendor} asked to wait ${Math.ceil(vendorWaitMs / 1000)} s; retry later)`,
+      );
+    }
+    const left = attemptTimeLeft();
+    if (vendorWaitMs !== undefined && left !== undefined && vendorWaitMs > left) {
+      throw giveUp(
+        `${last.message} (${this.vendor} asked to wait ${Math.ceil(vendorWaitMs / 1000)} s, past this attempt's end; retry later)`,
       );
     }
     if (attempt >= this.maxAttempts) {
