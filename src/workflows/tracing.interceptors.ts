@@ -7,6 +7,7 @@ import {
 } from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import type {
   ActivityInput,
+  LocalActivityInput,
   Next,
   StartChildWorkflowExecutionInput,
   SignalInput,
@@ -75,6 +76,15 @@ class GatedOutbound implements WorkflowOutboundCallsInterceptor {
   scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) {
     const otel = this.gate.outboundIfTraced();
     return otel ? otel.scheduleActivity(input, next) : next(input);
+  }
+
+  /** Local activities too: every action's first attempt, built-ins and the run's own records. */
+  scheduleLocalActivity(
+    input: LocalActivityInput,
+    next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>,
+  ) {
+    const otel = this.gate.outboundIfTraced();
+    return otel ? otel.scheduleLocalActivity(input, next) : next(input);
   }
 
   startChildWorkflowExecution(
