@@ -9,16 +9,19 @@ import { eventually, graphqlClient } from './support/graphql-client';
 const ADMIN_KEY = 'cdn_e2e_heartbeat_admin_key_0123456789';
 
 /**
- * A vendor call in flight keeps its activity alive by heartbeats (on the built server, real
- * Temporal and database): the Falcon API answers only once Temporal has recorded a heartbeat
- * for the attempt that is waiting on it. An activity that beat only when an action asked it to
- * would never be seen alive here, and a dead worker would be noticed only at startToClose.
+ * A slow vendor call (on the built server, real Temporal and database). Its first attempt runs
+ * as a local activity inside the workflow task and is cut at 5 s; the step carries on as a
+ * regular activity, which keeps itself alive by heartbeats: the Falcon API answers only once
+ * Temporal has recorded a heartbeat for the attempt that is waiting on it. An activity that beat
+ * only when an action asked it to would never be seen alive here, and a dead worker would be
+ * noticed only at startToClose.
  */
-describe('action activity heartbeats while the vendor call is in flight', () => {
+describe('a slow vendor call moves to a regular activity, which heartbeats while it waits', () => {
   let falcon: FalconFake;
   let gate: http.Server;
   let gateUrl: string;
-  let held: { since: number; release: () => void } | null = null;
+  type Held = { since: number; release: () => void; abandoned: boolean };
+  const held: Held[] = [];
   let cordon: CordonProcess;
   let db: Awaited<ReturnType<typeof testDatabase>>;
   let gql: ReturnType<typeof graphqlClient>;
@@ -26,7 +29,7 @@ describe('action activity heartbeats while the vendor call is in flight', () => 
   beforeAll(async () => {
     falcon = createFalconFake({ clientId: 'falcon-id', clientSecret: 'falcon-secret' });
     await falcon.start(0);
-    // Between Cordon and the fake: holds the first device lookup until the test lets it through.
+    // Between Cordon and the fake: holds the first two device lookups until the test lets them through.
     gate = http.createServer((req, res) => {
       const forward = () => {
         const upstream = http.request(
@@ -39,13 +42,19 @@ describe('action activity heartbeats while the vendor call is in flight', () => 
         );
         req.pipe(upstream);
       };
-      if (!held && req.url?.startsWith('/devices/')) {
+      if (held.length < 2 && req.url?.startsWith('/devices/')) {
         let released = false;
-        const release = () => {
-          if (!released) forward();
-          released = true;
+        const hold: Held = {
+          since: Date.now(),
+          abandoned: false,
+          release: () => {
+            if (!released && !hold.abandoned) forward();
+            released = true;
+          },
         };
-        held = { since: Date.now(), release };
+        // Cordon gave up on the request before it was answered.
+        res.on('close', () => (hold.abandoned ||= !released));
+        held.push(hold);
       } else forward();
     });
     await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
@@ -67,14 +76,14 @@ describe('action activity heartbeats while the vendor call is in flight', () => 
   });
 
   afterAll(async () => {
-    held?.release();
+    for (const hold of held) hold.release();
     await cordon?.stop();
     await new Promise((resolve) => gate?.close(resolve));
     await falcon?.stop();
     await db?.drop();
   });
 
-  it('is seen alive by Temporal while Falcon has not answered, then completes', async () => {
+  it('is cut locally at 5 s, then seen alive by Temporal while Falcon has not answered, and completes', async () => {
     const saved = await gql(
       `mutation($input: SavePlaybookInput!) { savePlaybook(input: $input) { id } }`,
       {
@@ -101,7 +110,11 @@ describe('action activity heartbeats while the vendor call is in flight', () => 
     expect(started.errors).toBeUndefined();
     const run = started.data.runPlaybook.run as { id: string; workflowId: string };
 
-    const hold = await eventually(async () => held ?? undefined, 'the device lookup to reach the gate');
+    await eventually(async () => held[0], 'the local attempt to reach the gate');
+    const hold = await eventually(async () => held[1], 'the regular attempt to reach the gate', 15_000);
+    // The local attempt was cut at its bound, not answered.
+    expect(held[0].abandoned).toBe(true);
+    expect(hold.since - held[0].since).toBeGreaterThanOrEqual(4_500);
     const connection = await Connection.connect({ address: cordon.temporalAddress()! });
     try {
       const handle = new Client({ connection }).workflow.getHandle(run.workflowId);
@@ -119,7 +132,6 @@ describe('action activity heartbeats while the vendor call is in flight', () => 
       expect(beat.attempt).toBe(1);
     } finally {
       hold.release();
-      await connection.close();
     }
 
     const done = await eventually(async () => {
@@ -132,8 +144,18 @@ describe('action activity heartbeats while the vendor call is in flight', () => 
       return r && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(r.status) ? r : undefined;
     }, 'the run to finish');
     expect(done.status).toBe('SUCCEEDED');
+    // The local attempt and the regular one.
     expect(done.steps).toEqual([
-      expect.objectContaining({ stepId: 'host', status: 'SUCCEEDED', attempts: 1 }),
+      expect.objectContaining({ stepId: 'host', status: 'SUCCEEDED', attempts: 2 }),
     ]);
+    try {
+      const events =
+        (await new Client({ connection }).workflow.getHandle(run.workflowId).fetchHistory()).events ?? [];
+      expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(1);
+      // The local attempt never held the workflow task past its timeout.
+      expect(events.filter((e) => e.workflowTaskTimedOutEventAttributes)).toEqual([]);
+    } finally {
+      await connection.close();
+    }
   });
 });

@@ -8,6 +8,7 @@ import type { AuditWriter } from '../audit/audit-writer';
 import { AppError } from '../common/errors/app-error';
 import { asUnavailable } from '../common/errors/unavailable';
 import type { ConnectionsService, ResolvedAction } from '../integrations/connections.service';
+import { withinAttempt } from '../integrations/kit/attempt-deadline';
 import { HttpClient } from '../integrations/kit/http-client';
 import { VendorError } from '../integrations/kit/vendor-error';
 import type { RunsProjection } from '../runs/runs-projection.service';
@@ -64,7 +65,9 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
   return {
     async runAction(args) {
       const ctx = Context.current();
-      const attempt = ctx.info.attempt;
+      const attempt = ctx.info.attempt + (args.priorAttempts ?? 0);
+      // When Temporal will cut this attempt, less the time its failure needs to travel back.
+      const deadline = Date.now() + ctx.info.startToCloseTimeoutMs - DEADLINE_MARGIN_MS;
       const { tenantId, runId, stepId } = args;
       const kind = args.kind ?? 'action';
       const builtin = builtins[args.action];
@@ -132,16 +135,18 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
             const vendor = resolved.definition.manifest.id;
             const http = clientFor(resolved.definition.manifest.vendor, vendor, resolved.connection);
             const call = () =>
-              inAction(vendor, args.action, () =>
-                resolved.action.run(
-                  {
-                    connection: resolved.connection,
-                    idempotencyKey: args.idempotencyKey,
-                    http,
-                    signal: ctx.cancellationSignal,
-                    heartbeat,
-                  },
-                  args.input,
+              withinAttempt(deadline, () =>
+                inAction(vendor, args.action, () =>
+                  resolved.action.run(
+                    {
+                      connection: resolved.connection,
+                      idempotencyKey: args.idempotencyKey,
+                      http,
+                      signal: ctx.cancellationSignal,
+                      heartbeat,
+                    },
+                    args.input,
+                  ),
                 ),
               );
             // A dry run talks to a fake: it is not a vendor call worth counting.
@@ -173,6 +178,9 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
     },
   };
 }
+
+/** Time for an attempt's failure to reach the workflow before Temporal's own cut would. */
+const DEADLINE_MARGIN_MS = 250;
 
 /**
  * The step's own records are idempotent upserts: while PostgreSQL is unreachable the attempt

@@ -39,7 +39,10 @@ export function observeWorker(getStatus: () => WorkerStatus | undefined): void {
 export const retryMetricsInterceptor: ActivityInterceptorsFactory = (ctx) => ({
   inbound: {
     execute(input, next) {
-      if (ctx.info.attempt > 1) cordonMetrics.activityRetried(ctx.info.activityType);
+      // A step's regular attempts after its local first one say how many came before.
+      const prior = (input.args[0] as { priorAttempts?: unknown } | undefined)?.priorAttempts;
+      const attempt = ctx.info.attempt + (typeof prior === 'number' ? prior : 0);
+      if (attempt > 1) cordonMetrics.activityRetried(ctx.info.activityType);
       return next(input);
     },
   },

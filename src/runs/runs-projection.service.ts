@@ -110,7 +110,8 @@ export class RunsProjection {
       `INSERT INTO step_runs (tenant_id, run_id, step_id, kind, action, status, attempts, input, started_at)
          VALUES ($1, $2, $3, $4, $5, 'RUNNING', $6, $7, now())
          ON CONFLICT (run_id, step_id) DO UPDATE
-           SET attempts = GREATEST(step_runs.attempts, EXCLUDED.attempts),
+           SET attempts = CASE WHEN step_runs.status = 'SUCCEEDED' THEN step_runs.attempts
+                               ELSE GREATEST(step_runs.attempts + 1, EXCLUDED.attempts) END,
                status = CASE WHEN step_runs.status = 'SUCCEEDED' THEN step_runs.status ELSE 'RUNNING' END,
                input = EXCLUDED.input, updated_at = now()
          RETURNING status, output`,

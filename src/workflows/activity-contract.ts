@@ -94,22 +94,30 @@ export interface RunActivities {
   }): Promise<void>;
 }
 
+/** One action call, the same for every attempt of the step. */
+export interface RunActionArgs {
+  tenantId: string;
+  runId: string;
+  stepId: string;
+  /** How the run's record labels the step: action (default), notify, compensate. */
+  kind?: string;
+  caseId: string | null;
+  action: string;
+  input: Record<string, unknown>;
+  idempotencyKey: string;
+  /** Send integration calls to the vendor's fake and only describe Cordon's own actions. */
+  dryRun?: boolean;
+  /**
+   * Attempts the step made before this activity (its local first attempt): the activity's own
+   * attempt count starts again at 1, the step's goes on.
+   */
+  priorAttempts?: number;
+}
+
 export interface ActionActivities {
   /**
    * Runs one integration or built-in action. Idempotent: the key is stable across retries,
    * and containment actions check the vendor's state before acting.
    */
-  runAction(args: {
-    tenantId: string;
-    runId: string;
-    stepId: string;
-    /** How the run's record labels the step: action (default), notify, compensate. */
-    kind?: string;
-    caseId: string | null;
-    action: string;
-    input: Record<string, unknown>;
-    idempotencyKey: string;
-    /** Send integration calls to the vendor's fake and only describe Cordon's own actions. */
-    dryRun?: boolean;
-  }): Promise<Record<string, unknown>>;
+  runAction(args: RunActionArgs): Promise<Record<string, unknown>>;
 }

@@ -1,26 +1,34 @@
-import { isCancellation, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { ActionActivities } from './activity-contract';
-import { actionRetryPolicy } from './durations';
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  isCancellation,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  sleep,
+  type RetryPolicy,
+} from '@temporalio/workflow';
+import type { ActionActivities, RunActionArgs } from './activity-contract';
+import { actionRetryPolicy, durationMs } from './durations';
 import { BUILTIN_ACTIONS, type RetrySpec } from './playbook.types';
 import { failureInfo } from './run-control';
 import type { RunContext } from './run-context';
 
-/** Runs begun before this change called built-in actions as regular activities. */
+/** Runs begun before these changes called built-in actions, then vendor actions, as regular activities. */
 const LOCAL_BUILTINS = 'builtin-actions-local';
+const LOCAL_VENDOR_CALLS = 'vendor-calls-local-first';
+
+/**
+ * The longest a vendor call may hold the workflow task as a local activity. Under the SDK's
+ * workflow task heartbeat (80 % of the task's 10 s timeout), so a quick call never costs one.
+ */
+const LOCAL_CALL_MS = 5_000;
 
 type Options = { timeout?: string; retry?: RetrySpec; kind?: string };
 
-/**
- * A built-in action is a short write to Cordon's own database, like the run's own records: it
- * runs as a local activity in the worker that holds the workflow task (no activity task, no
- * extra workflow task, no server round trip). A vendor's action stays a regular activity: it
- * may wait long on the vendor and heartbeats meanwhile, which a local activity cannot.
- */
-function actionsFor(action: string, options: Options): ActionActivities {
-  const startToCloseTimeout = options.timeout ?? '2m';
-  const retry = actionRetryPolicy(options.retry);
-  if (Object.hasOwn(BUILTIN_ACTIONS, action) && patched(LOCAL_BUILTINS))
-    return proxyLocalActivities<ActionActivities>({ startToCloseTimeout, retry });
+function regularActions(startToCloseTimeout: string | number, retry: RetryPolicy): ActionActivities {
   return proxyActivities<ActionActivities>({
     startToCloseTimeout,
     // The activity beats every 10 s while it waits on a vendor, so a worker that died mid-call is
@@ -28,6 +36,100 @@ function actionsFor(action: string, options: Options): ActionActivities {
     heartbeatTimeout: '30s',
     retry,
   });
+}
+
+/**
+ * A built-in action is a short write to Cordon's own database, like the run's own records: it
+ * runs as a local activity in the worker that holds the workflow task (no activity task, no
+ * extra workflow task, no server round trip).
+ */
+function runBuiltin(args: RunActionArgs, options: Options): Promise<Record<string, unknown>> {
+  const startToCloseTimeout = options.timeout ?? '2m';
+  const retry = actionRetryPolicy(options.retry);
+  if (!patched(LOCAL_BUILTINS)) return regularActions(startToCloseTimeout, retry).runAction(args);
+  return proxyLocalActivities<ActionActivities>({ startToCloseTimeout, retry }).runAction(args);
+}
+
+/**
+ * A vendor's action: the first attempt is a local activity, in the worker that holds the
+ * workflow task, bounded by LOCAL_CALL_MS. Most calls answer well within it, and then the run
+ * costs Temporal no activity task, no second workflow task and no round trip between the
+ * decision and the vendor call (the `peer` bench's containments per second). A call that fails
+ * in a way worth retrying, or is slower (a poll for a vendor's job, a hung vendor, a Retry-After
+ * wait), carries on as a regular activity with the step's remaining attempts: it heartbeats,
+ * shows its progress and leaves the workflow task free. A worker that dies during the local
+ * attempt is noticed at the task's timeout and the attempt runs again on replay; like every
+ * retry it carries the same idempotency key, and a step already recorded as done is not called
+ * again. Runs begun before this change call every attempt as a regular activity.
+ */
+async function runVendorAction(
+  run: RunContext,
+  args: RunActionArgs,
+  options: Options,
+): Promise<Record<string, unknown>> {
+  const timeout = options.timeout ?? '2m';
+  const retry = actionRetryPolicy(options.retry);
+  if (!patched(LOCAL_VENDOR_CALLS)) return regularActions(timeout, retry).runAction(args);
+  await answerDecisionsFirst(run);
+  const local = proxyLocalActivities<ActionActivities>({
+    startToCloseTimeout: Math.min(durationMs(timeout), LOCAL_CALL_MS),
+    retry: { maximumAttempts: 1 },
+  });
+  try {
+    return await local.runAction(args);
+  } catch (err) {
+    const delay = retryDelay(err, retry);
+    if (delay === null) throw err;
+    if (delay) await sleep(delay);
+    const rest = { ...retry, maximumAttempts: retry.maximumAttempts! - 1 };
+    return regularActions(timeout, rest).runAction({ ...args, priorAttempts: 1 });
+  }
+}
+
+/**
+ * An approver's answer travels with the completion of the workflow task that finished the
+ * decision's handler, and a local activity holds its task open for as long as the vendor takes:
+ * an approval followed by a containment would make the approver's click wait for Falcon (9 s in
+ * test/faults/process-faults, before this). So the first vendor call after a decision waits for
+ * the decision's handler, then ends the task with a 1 ms timer: the answer leaves first. Calls
+ * started together (a foreach) share that one wait; runs without a decision, or a call with
+ * none new since the last, pay nothing.
+ */
+function answerDecisionsFirst(run: RunContext): Promise<void> {
+  if (run.decisionsAnswered !== run.decisionsTaken) {
+    run.decisionsAnswered = run.decisionsTaken;
+    run.answered = (async () => {
+      await condition(allHandlersFinished);
+      await sleep(1);
+    })();
+  }
+  return run.answered;
+}
+
+/**
+ * How long to wait before the step's next attempt after its local one failed, as Temporal's
+ * retry would have waited (the vendor's Retry-After first); null when the step fails now:
+ * cancelled, refused for good, or out of attempts.
+ */
+function retryDelay(err: unknown, retry: RetryPolicy): number | string | null {
+  if (isCancellation(err) || (retry.maximumAttempts ?? 0) <= 1) return null;
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    if (cause.nonRetryable || retry.nonRetryableErrorTypes?.includes(cause.type ?? '')) return null;
+    const vendorWait = nextRetryDelayMs(cause);
+    if (vendorWait !== undefined) return vendorWait;
+  }
+  return retry.initialInterval ?? 1000;
+}
+
+/**
+ * The wait the activity asked for (a vendor's Retry-After). The SDK does not copy it back onto
+ * the error it builds, so it is read from the failure as Temporal carried it.
+ */
+function nextRetryDelayMs(failure: ApplicationFailure): number | undefined {
+  const delay = failure.failure?.applicationFailureInfo?.nextRetryDelay;
+  if (!delay) return undefined;
+  return Number(String(delay.seconds ?? 0)) * 1000 + Math.round((delay.nanos ?? 0) / 1e6);
 }
 
 /**
@@ -41,20 +143,22 @@ export async function callAction(
   input: Record<string, unknown>,
   options: Options = {},
 ): Promise<Record<string, unknown>> {
-  const actions = actionsFor(action, options);
   const dryRun = run.input.dryRun === true;
+  const args: RunActionArgs = {
+    tenantId: run.tenantId,
+    runId: run.runId,
+    stepId,
+    kind: options.kind ?? 'action',
+    caseId: run.input.caseId,
+    action,
+    input,
+    idempotencyKey: run.idempotencyKey(stepId),
+    dryRun,
+  };
   try {
-    const output = await actions.runAction({
-      tenantId: run.tenantId,
-      runId: run.runId,
-      stepId,
-      kind: options.kind ?? 'action',
-      caseId: run.input.caseId,
-      action,
-      input,
-      idempotencyKey: run.idempotencyKey(stepId),
-      dryRun,
-    });
+    const output = Object.hasOwn(BUILTIN_ACTIONS, action)
+      ? await runBuiltin(args, options)
+      : await runVendorAction(run, args, options);
     if (dryRun) run.calls.push({ stepId, action, input, output });
     return output;
   } catch (err) {
