@@ -2,7 +2,6 @@ import {
   ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
-  condition,
   isCancellation,
   patched,
   proxyActivities,
@@ -60,17 +59,19 @@ function runBuiltin(args: RunActionArgs, options: Options): Promise<Record<strin
  * shows its progress and leaves the workflow task free. A worker that dies during the local
  * attempt is noticed at the task's timeout and the attempt runs again on replay; like every
  * retry it carries the same idempotency key, and a step already recorded as done is not called
- * again. Runs begun before this change call every attempt as a regular activity.
+ * again. Runs begun before this change call every attempt as a regular activity, and so does a
+ * call made while an approver's decision is being recorded (below).
  */
-async function runVendorAction(
-  run: RunContext,
-  args: RunActionArgs,
-  options: Options,
-): Promise<Record<string, unknown>> {
+async function runVendorAction(args: RunActionArgs, options: Options): Promise<Record<string, unknown>> {
   const timeout = options.timeout ?? '2m';
   const retry = actionRetryPolicy(options.retry);
-  if (!patched(LOCAL_VENDOR_CALLS)) return regularActions(timeout, retry).runAction(args);
-  await answerDecisionsFirst(run);
+  // An approver's answer travels with the completion of the workflow task that finished the
+  // decision's handler, and a local activity holds its task open for as long as the vendor
+  // takes: a containment right after an approval would make the approver's click wait for
+  // Falcon (9 s in test/faults/process-faults, before this). While a decision is being
+  // recorded, a vendor call runs as a regular activity, alongside the decision's write.
+  if (!(patched(LOCAL_VENDOR_CALLS) && allHandlersFinished()))
+    return regularActions(timeout, retry).runAction(args);
   const local = proxyLocalActivities<ActionActivities>({
     startToCloseTimeout: Math.min(durationMs(timeout), LOCAL_CALL_MS),
     retry: { maximumAttempts: 1 },
@@ -84,26 +85,6 @@ async function runVendorAction(
     const rest = { ...retry, maximumAttempts: retry.maximumAttempts! - 1 };
     return regularActions(timeout, rest).runAction({ ...args, priorAttempts: 1 });
   }
-}
-
-/**
- * An approver's answer travels with the completion of the workflow task that finished the
- * decision's handler, and a local activity holds its task open for as long as the vendor takes:
- * an approval followed by a containment would make the approver's click wait for Falcon (9 s in
- * test/faults/process-faults, before this). So the first vendor call after a decision waits for
- * the decision's handler, then ends the task with a 1 ms timer: the answer leaves first. Calls
- * started together (a foreach) share that one wait; runs without a decision, or a call with
- * none new since the last, pay nothing.
- */
-function answerDecisionsFirst(run: RunContext): Promise<void> {
-  if (run.decisionsAnswered !== run.decisionsTaken) {
-    run.decisionsAnswered = run.decisionsTaken;
-    run.answered = (async () => {
-      await condition(allHandlersFinished);
-      await sleep(1);
-    })();
-  }
-  return run.answered;
 }
 
 /**
@@ -158,7 +139,7 @@ export async function callAction(
   try {
     const output = Object.hasOwn(BUILTIN_ACTIONS, action)
       ? await runBuiltin(args, options)
-      : await runVendorAction(run, args, options);
+      : await runVendorAction(args, options);
     if (dryRun) run.calls.push({ stepId, action, input, output });
     return output;
   } catch (err) {

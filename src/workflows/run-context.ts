@@ -79,11 +79,6 @@ export class RunContext {
   state: RunStateView = { status: 'RUNNING', currentStep: null, pendingApprovalIds: [] };
   /** Where the run's own records go: `localProjection`, or `projection` when replaying older runs. */
   writes: typeof projection = projection;
-  /** Approval decisions (updates) the run has taken; see `answerDecisionsFirst`. */
-  decisionsTaken = 0;
-  /** Decisions taken when vendor calls last waited for the answers to leave, and that wait. */
-  decisionsAnswered = 0;
-  answered: Promise<void> = Promise.resolve();
   private readonly compensations: Compensation[] = [];
 
   constructor(
@@ -232,7 +227,6 @@ export async function executeRun(
   setHandler(
     decideApprovalUpdate,
     async (args) => {
-      run.decisionsTaken++;
       const approval = run.gate.apply(args);
       const status = approval.outcome === 'EXPIRED' ? 'REJECTED' : approval.outcome;
       const result = { approvalId: args.approvalId, status } as const;

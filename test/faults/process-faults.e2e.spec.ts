@@ -175,8 +175,7 @@ onPostgres('process faults: worker crash, no worker, Temporal restart, many wait
     const run = await finishedRun(gql(), responderKey, approval.runId);
     expect(run.status).toBe('SUCCEEDED');
     const isolate = run.steps.find((s) => s.stepId === 'isolate')!;
-    // Attempt 3 (each start of the step counts) read the device, found the containment under way
-    // and did not ask again.
+    // Attempt 3 read the device, found the containment under way and did not ask again.
     expect(isolate).toMatchObject({
       status: 'SUCCEEDED',
       attempts: 3,
@@ -186,39 +185,27 @@ onPostgres('process faults: worker crash, no worker, Temporal restart, many wait
     expect(containCalls(target)).toHaveLength(2);
     expect(isolations(target)).toHaveLength(1);
 
-    // Each attempt ran as a local activity in the worker holding the workflow task: no activity
-    // task was scheduled for it. The two killed workers' tasks timed out; the attempt that
-    // completed is the one local-activity marker for isolate, and every attempt computed the
-    // same idempotency key from the run and the step.
+    // The three attempts were one scheduled activity, so each carried the same idempotency key.
     const history = await temporal.workflow.getHandle(run.workflowId).fetchHistory();
     const events = history.events ?? [];
-    const isolateScheduled = (
-      await Promise.all(
-        events.map(async (e) => {
-          const a = e.activityTaskScheduledEventAttributes;
-          if (a?.activityType?.name !== 'runAction') return false;
-          return (await payloadJson<{ stepId: string }>(a.input!.payloads![0])).stepId === 'isolate';
-        }),
-      )
-    ).filter(Boolean);
-    expect(isolateScheduled).toHaveLength(0);
-    expect(events.filter((e) => e.workflowTaskTimedOutEventAttributes).length).toBeGreaterThanOrEqual(2);
-    const markers = await Promise.all(
-      events
-        .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
-        .map(async (e) => {
-          const details = e.markerRecordedEventAttributes!.details!;
-          const data = await payloadJson<{ activity_type: string }>(details.data.payloads![0]);
-          const result = details.result?.payloads?.[0];
-          const isAction = data.activity_type === 'runAction' && result;
-          return { type: data.activity_type, result: isAction ? await payloadJson(result) : null };
-        }),
+    const scheduled = await Promise.all(
+      events.map(async (e) => {
+        const a = e.activityTaskScheduledEventAttributes;
+        if (a?.activityType?.name !== 'runAction') return null;
+        const input = await payloadJson<{ stepId: string; idempotencyKey: string }>(a.input!.payloads![0]);
+        return input.stepId === 'isolate' ? { event: e, input } : null;
+      }),
     );
-    // find_host answers with the host too; isolate's answer is the containment's status.
-    const isolated = markers.filter(
-      (m) => m.type === 'runAction' && m.result?.host_id === target && /^contain/.test(m.result?.status),
+    const isolateScheduled = scheduled.flatMap((s) => (s ? [s.event] : []));
+    expect(isolateScheduled).toHaveLength(1);
+    const scheduledInput = scheduled.find((s) => s)!.input;
+    expect(scheduledInput.idempotencyKey).toBe(`${run.workflowId}/isolate`);
+    const started = events.find(
+      (e) =>
+        e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() ===
+        isolateScheduled[0].eventId?.toString(),
     );
-    expect(isolated).toEqual([{ type: 'runAction', result: expect.objectContaining({ already: true }) }]);
+    expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(3);
   });
 
   it('an approval given while no worker runs is carried out once a worker starts', async () => {
@@ -257,25 +244,18 @@ onPostgres('process faults: worker crash, no worker, Temporal restart, many wait
     expect(containCalls(target)).toHaveLength(1);
     expect(isolations(target)).toHaveLength(1);
 
-    // The approver's answer left before the containment began: the decision's update completed
-    // in an earlier workflow task than the isolate call's local activity (which would otherwise
-    // have held the answer for as long as Falcon took).
+    // The decision's handler was still recording it when the isolate step began, so the call
+    // ran as a regular activity: as a local one it would have held the workflow task, and with it
+    // the approver's answer, for as long as Falcon took.
     const events = (await temporal.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-    const accepted = events.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
-    const completed = events.findIndex((e) => e.workflowExecutionUpdateCompletedEventAttributes);
-    const kinds = await Promise.all(
+    const isolate = await Promise.all(
       events.map(async (e) => {
-        const details = e.markerRecordedEventAttributes?.details;
-        if (!details?.data) return null;
-        return (await payloadJson<{ activity_type: string }>(details.data.payloads![0])).activity_type;
+        const a = e.activityTaskScheduledEventAttributes;
+        if (a?.activityType?.name !== 'runAction') return false;
+        return (await payloadJson<{ stepId: string }>(a.input!.payloads![0])).stepId === 'isolate';
       }),
     );
-    const isolate = kinds.findIndex((kind, i) => i > accepted && kind === 'runAction');
-    expect(accepted).toBeGreaterThan(-1);
-    expect(completed).toBeGreaterThan(accepted);
-    expect(isolate).toBeGreaterThan(completed);
-    const taskDone = (i: number) => !!events[i].workflowTaskCompletedEventAttributes;
-    expect(events.slice(completed, isolate).some((_, k) => taskDone(completed + k))).toBe(true);
+    expect(isolate.filter(Boolean)).toHaveLength(1);
   });
 
   it('Temporal stopped and restarted while runs wait on approvals: all complete after the decisions', async () => {
