@@ -12,7 +12,7 @@ import { withinAttempt } from '../integrations/kit/attempt-deadline';
 import { HttpClient } from '../integrations/kit/http-client';
 import { VendorError } from '../integrations/kit/vendor-error';
 import type { RunsProjection } from '../runs/runs-projection.service';
-import type { ActionActivities } from '../workflows/activity-contract';
+import { stepAttempt, type ActionActivities } from '../workflows/activity-contract';
 import type { StepFailureInfo } from '../workflows/run-input';
 import { createBuiltinActions, type BuiltinAction, type BuiltinDeps } from './builtin-actions';
 import type { DryRunFakes } from './dry-run-fakes';
@@ -65,7 +65,7 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
   return {
     async runAction(args) {
       const ctx = Context.current();
-      const attempt = ctx.info.attempt + (args.priorAttempts ?? 0);
+      const attempt = stepAttempt(ctx.info.attempt, args);
       // When Temporal will cut this attempt, less the time its failure needs to travel back.
       const deadline = Date.now() + ctx.info.startToCloseTimeoutMs - DEADLINE_MARGIN_MS;
       const { tenantId, runId, stepId } = args;

@@ -1,6 +1,7 @@
 import { Gauge } from 'prom-client';
 import type { ActivityInterceptorsFactory, WorkerStatus } from '@temporalio/worker';
 import { cordonMetrics } from './cordon.metrics';
+import { stepAttempt } from '../workflows/activity-contract';
 import { metricsRegistry } from './metrics.registry';
 
 let status: (() => WorkerStatus | undefined) | undefined;
@@ -39,10 +40,9 @@ export function observeWorker(getStatus: () => WorkerStatus | undefined): void {
 export const retryMetricsInterceptor: ActivityInterceptorsFactory = (ctx) => ({
   inbound: {
     execute(input, next) {
-      // A step's regular attempts after its local first one say how many came before.
-      const prior = (input.args[0] as { priorAttempts?: unknown } | undefined)?.priorAttempts;
-      const attempt = ctx.info.attempt + (typeof prior === 'number' ? prior : 0);
-      if (attempt > 1) cordonMetrics.activityRetried(ctx.info.activityType);
+      // An action's regular attempts after its local first one say how many came before.
+      const args = (input.args[0] ?? {}) as { priorAttempts?: number };
+      if (stepAttempt(ctx.info.attempt, args) > 1) cordonMetrics.activityRetried(ctx.info.activityType);
       return next(input);
     },
   },

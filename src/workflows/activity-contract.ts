@@ -3,8 +3,8 @@ import type { DecideApprovalArgs, DecideApprovalResult } from './messages';
 import type { StepFailureInfo } from './run-input';
 
 /**
- * What the playbook workflow may ask of the outside world. Types only, so the workflow bundle
- * never pulls in database or HTTP code; src/activities implements it.
+ * What the playbook workflow may ask of the outside world. Types (and one pure helper) only, so
+ * the workflow bundle never pulls in database or HTTP code; src/activities implements it.
  */
 export interface RunActivities {
   markRunStarted(args: { tenantId: string; runId: string; temporalRunId: string }): Promise<void>;
@@ -112,6 +112,11 @@ export interface RunActionArgs {
    * attempt count starts again at 1, the step's goes on.
    */
   priorAttempts?: number;
+}
+
+/** The step's attempt an action activity runs: Temporal's count for it, after the step's earlier ones. */
+export function stepAttempt(activityAttempt: number, args: Pick<RunActionArgs, 'priorAttempts'>): number {
+  return activityAttempt + (args.priorAttempts ?? 0);
 }
 
 export interface ActionActivities {

@@ -9,6 +9,7 @@ import {
   sleep,
   type RetryPolicy,
 } from '@temporalio/workflow';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
 import type { ActionActivities, RunActionArgs } from './activity-contract';
 import { actionRetryPolicy, durationMs } from './durations';
 import { BUILTIN_ACTIONS, type RetrySpec } from './playbook.types';
@@ -26,8 +27,10 @@ const LOCAL_VENDOR_CALLS = 'vendor-calls-local-first';
 const LOCAL_CALL_MS = 5_000;
 
 type Options = { timeout?: string; retry?: RetrySpec; kind?: string };
+/** A step's per-attempt timeout and retry policy, as the playbook set them. */
+type Attempts = { timeout: string; retry: RetryPolicy };
 
-function regularActions(startToCloseTimeout: string | number, retry: RetryPolicy): ActionActivities {
+function regularActions(startToCloseTimeout: string, retry: RetryPolicy): ActionActivities {
   return proxyActivities<ActionActivities>({
     startToCloseTimeout,
     // The activity beats every 10 s while it waits on a vendor, so a worker that died mid-call is
@@ -42,11 +45,9 @@ function regularActions(startToCloseTimeout: string | number, retry: RetryPolicy
  * runs as a local activity in the worker that holds the workflow task (no activity task, no
  * extra workflow task, no server round trip).
  */
-function runBuiltin(args: RunActionArgs, options: Options): Promise<Record<string, unknown>> {
-  const startToCloseTimeout = options.timeout ?? '2m';
-  const retry = actionRetryPolicy(options.retry);
-  if (!patched(LOCAL_BUILTINS)) return regularActions(startToCloseTimeout, retry).runAction(args);
-  return proxyLocalActivities<ActionActivities>({ startToCloseTimeout, retry }).runAction(args);
+function runBuiltin(args: RunActionArgs, { timeout, retry }: Attempts): Promise<Record<string, unknown>> {
+  if (!patched(LOCAL_BUILTINS)) return regularActions(timeout, retry).runAction(args);
+  return proxyLocalActivities<ActionActivities>({ startToCloseTimeout: timeout, retry }).runAction(args);
 }
 
 /**
@@ -62,9 +63,10 @@ function runBuiltin(args: RunActionArgs, options: Options): Promise<Record<strin
  * again. Runs begun before this change call every attempt as a regular activity, and so does a
  * call made while an approver's decision is being recorded (below).
  */
-async function runVendorAction(args: RunActionArgs, options: Options): Promise<Record<string, unknown>> {
-  const timeout = options.timeout ?? '2m';
-  const retry = actionRetryPolicy(options.retry);
+async function runVendorAction(
+  args: RunActionArgs,
+  { timeout, retry }: Attempts,
+): Promise<Record<string, unknown>> {
   // An approver's answer travels with the completion of the workflow task that finished the
   // decision's handler, and a local activity holds its task open for as long as the vendor
   // takes: a containment right after an approval would make the approver's click wait for
@@ -97,20 +99,12 @@ function retryDelay(err: unknown, retry: RetryPolicy): number | string | null {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
     if (cause.nonRetryable || retry.nonRetryableErrorTypes?.includes(cause.type ?? '')) return null;
-    const vendorWait = nextRetryDelayMs(cause);
+    // The SDK does not copy the activity's nextRetryDelay back onto the error it builds: it is
+    // read from the failure as Temporal carried it.
+    const vendorWait = optionalTsToMs(cause.failure?.applicationFailureInfo?.nextRetryDelay);
     if (vendorWait !== undefined) return vendorWait;
   }
   return retry.initialInterval ?? 1000;
-}
-
-/**
- * The wait the activity asked for (a vendor's Retry-After). The SDK does not copy it back onto
- * the error it builds, so it is read from the failure as Temporal carried it.
- */
-function nextRetryDelayMs(failure: ApplicationFailure): number | undefined {
-  const delay = failure.failure?.applicationFailureInfo?.nextRetryDelay;
-  if (!delay) return undefined;
-  return Number(String(delay.seconds ?? 0)) * 1000 + Math.round((delay.nanos ?? 0) / 1e6);
 }
 
 /**
@@ -137,9 +131,10 @@ export async function callAction(
     dryRun,
   };
   try {
+    const attempts = { timeout: options.timeout ?? '2m', retry: actionRetryPolicy(options.retry) };
     const output = Object.hasOwn(BUILTIN_ACTIONS, action)
-      ? await runBuiltin(args, options)
-      : await runVendorAction(args, options);
+      ? await runBuiltin(args, attempts)
+      : await runVendorAction(args, attempts);
     if (dryRun) run.calls.push({ stepId, action, input, output });
     return output;
   } catch (err) {

@@ -260,15 +260,12 @@ export class HttpClient {
         retryable: true,
         retryAfterMs,
       });
-    if (vendorWaitMs !== undefined && vendorWaitMs > MAX_INLINE_WAIT_MS) {
+    // Too long a wait, or one the attempt would not live through, goes back to the caller.
+    const left = attemptTimeLeft() ?? Infinity;
+    if (vendorWaitMs !== undefined && vendorWaitMs > Math.min(MAX_INLINE_WAIT_MS, left)) {
+      const why = vendorWaitMs > left ? ", past this attempt's end" : '';
       throw giveUp(
-        `${last.message} (${this.vendor} asked to wait ${Math.ceil(vendorWaitMs / 1000)} s; retry later)`,
-      );
-    }
-    const left = attemptTimeLeft();
-    if (vendorWaitMs !== undefined && left !== undefined && vendorWaitMs > left) {
-      throw giveUp(
-        `${last.message} (${this.vendor} asked to wait ${Math.ceil(vendorWaitMs / 1000)} s, past this attempt's end; retry later)`,
+        `${last.message} (${this.vendor} asked to wait ${Math.ceil(vendorWaitMs / 1000)} s${why}; retry later)`,
       );
     }
     if (attempt >= this.maxAttempts) {
