@@ -39,7 +39,11 @@ export class RunSignals implements OnModuleInit, OnModuleDestroy {
   }
 
   private onEvent(e: DomainEvent): void {
-    if (e.type !== 'case.updated') return;
+    // A case that this change opened has no live run yet: its runs were queued in the same
+    // transaction and wait for no change that came before them. Looking them up would cost an
+    // ingest a transaction per batch, and a run started fast enough would hear its own case's
+    // opening as if the case had changed while it waited.
+    if (e.type !== 'case.updated' || e.created) return;
     if (this.pending.size === 0) setImmediate(() => void this.flush());
     let cases = this.pending.get(e.tenantId);
     if (!cases) this.pending.set(e.tenantId, (cases = new Map()));
