@@ -165,17 +165,25 @@ export class ConnectionsService {
     const head = actionName.slice(0, dot);
     const tail = actionName.slice(dot + 1);
     if (actionName in CAPABILITIES) {
-      // One read for both: a binding of the capability itself wins over one of its category.
-      const bindings = await em.find(CapabilityBindingEntity, {
-        where: [
-          { tenantId, capability: actionName },
-          { tenantId, capability: head },
-        ],
-      });
+      // One read for both bindings and their connections (every action step pays for it): a
+      // binding of the capability itself wins over one of its category.
+      const bindings = await em
+        .createQueryBuilder(CapabilityBindingEntity, 'b')
+        .leftJoinAndMapOne(
+          'b.connection',
+          ConnectionEntity,
+          'c',
+          'c.tenant_id = b.tenant_id AND c.id = b.connection_id',
+        )
+        .where('b.tenant_id = :tenantId AND b.capability IN (:...capabilities)', {
+          tenantId,
+          capabilities: [actionName, head],
+        })
+        .getMany();
       const binding =
         bindings.find((b) => b.capability === actionName) ?? bindings.find((b) => b.capability === head);
       if (!binding) throw IntegrationsException.unbound(actionName);
-      const connection = await findConnection(em, tenantId, binding.connectionId);
+      const connection = binding.connection;
       if (!connection) throw IntegrationsException.connectionNotFound(binding.connectionId);
       const definition = this.integrations.get(connection.integrationId);
       const name = definition.manifest.capabilities[actionName];

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { ConnectionEntity } from './connection.entity';
 
 @Entity({ name: 'capability_bindings' })
 export class CapabilityBindingEntity {
@@ -7,4 +8,6 @@ export class CapabilityBindingEntity {
   @PrimaryColumn('text') capability!: string;
   @Column('uuid', { name: 'connection_id' }) connectionId!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  /** Not a column: the bound connection when a query joins it in (ConnectionsService.resolveIn). */
+  connection?: ConnectionEntity | null;
 }
