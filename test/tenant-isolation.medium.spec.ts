@@ -108,6 +108,38 @@ describe('tenant isolation in the database', () => {
   it('shows a tenant its own rows only', async () => {
     expect(await m.db.run(a, alertTitles)).toEqual(['alert of A']);
     expect(await m.db.run(b, alertTitles)).toEqual(['alert of B']);
+    // The same in a one-round-trip statement, whose scope goes in the same simple query.
+    expect(await m.db.statement(a, `SELECT title, current_user AS role FROM alerts`, [])).toEqual([
+      { title: 'alert of A', role: APP_ROLE },
+    ]);
+    expect(await m.db.systemStatement(`SELECT current_user AS role`, [])).toEqual([{ role: SYSTEM_ROLE }]);
+  });
+
+  it('sends a one-round-trip statement’s values as exactly the values given', async () => {
+    // Its parameters are written into the text as literals: quotes, backslashes, dollar
+    // quotes, comments and non-ASCII text must arrive as data, never as SQL.
+    const tricky = [
+      `it's`,
+      `'); DROP TABLE alerts; --`,
+      `back\\slash \\' and \\\\`,
+      `$$ dollar $$ $1 $tag$`,
+      `/* open comment`,
+      `line\nbreak\ttab`,
+      `naïve 漢字 🚨`,
+      `E'\\x41'`,
+      '',
+    ];
+    for (const text of tricky) {
+      const [row] = await m.db.statement<{ v: string; n: number; b: boolean; t: Date; z: null }>(
+        a,
+        `SELECT $1::text AS v, 3 -$2 AS n, $3::boolean AS b, $4::timestamptz AS t, $5::text AS z`,
+        [text, -4, true, new Date('2026-11-24T10:00:00.123Z'), null],
+      );
+      expect(row).toEqual({ v: text, n: 7, b: true, t: new Date('2026-11-24T10:00:00.123Z'), z: null });
+    }
+    await expect(m.db.statement(a, `SELECT $1::text`, ['nul \0 inside'])).rejects.toThrow(/NUL/);
+    await expect(m.db.statement(a, `SELECT $2::text`, ['one'])).rejects.toThrow(/no value for \$2/);
+    expect(await m.db.run(a, alertTitles)).toEqual(['alert of A']);
   });
 
   it('returns no rows when no tenant is set', async () => {
@@ -283,6 +315,23 @@ describe('tenant isolation in the database', () => {
         }),
       ).rejects.toThrow('boom');
       expect(await leftover()).toEqual([{ tenant: '', role: login }]);
+      // A one-round-trip statement is a transaction of its own: its scope ends with it, and a
+      // failing one leaves neither its scope nor a half-done write.
+      expect(await db.statement(b, `SELECT title FROM alerts ORDER BY title`, [])).toEqual([
+        { title: 'alert of B' },
+      ]);
+      expect(await leftover()).toEqual([{ tenant: '', role: login }]);
+      await expect(
+        db.statement(
+          a,
+          `WITH w AS (INSERT INTO alerts (tenant_id, source, fingerprint, title, severity, detected_at, last_seen_at)
+                      VALUES ($1, 'edr', 'f', 'half-written', 'LOW', now(), now()) RETURNING id)
+           SELECT 1 / 0 FROM w`,
+          [a],
+        ),
+      ).rejects.toThrow(QueryFailedError);
+      expect(await leftover()).toEqual([{ tenant: '', role: login }]);
+      expect(await db.run(a, alertTitles)).toEqual(['alert of A']);
       const none = await single.transaction(async (em) => {
         await em.query(`SELECT set_config('role', $1, true)`, [APP_ROLE]);
         return alertTitles(em);

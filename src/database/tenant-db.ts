@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { isUuid } from '../common/ids';
 import { APP_ROLE, SYSTEM_ROLE, TENANT_SETTING } from './rls';
+import { inlineParams, type SqlValue } from './sql';
 
 /**
  * Every read and write goes through here, in a transaction that first switches to a role that
@@ -25,7 +26,43 @@ export class TenantDb {
    * what migration 1763900009000 grants it, table by table, and nothing else.
    */
   async system<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.transaction(`SELECT set_config('role', '${SYSTEM_ROLE}', true)`, work);
+    return this.transaction(SYSTEM_SCOPE, work);
+  }
+
+  /**
+   * One statement as a transaction of its own, in one round trip instead of three (START with
+   * the scope, the statement, COMMIT): the scope and the statement go as one simple-protocol
+   * query, which PostgreSQL runs as one implicit transaction. The scope's set_config(…, true)
+   * ends with it, and a failure rolls all of it back. Returns the statement's rows. For the
+   * single writes every run makes (its start and finish), where round trips to a busy process
+   * are most of the cost.
+   */
+  async statement<T>(tenantId: string, sql: string, params: readonly SqlValue[]): Promise<T[]> {
+    assertTenantId(tenantId);
+    return this.oneTrip<T>(tenantScope(tenantId), sql, params);
+  }
+
+  /** `statement` as cordon_system (see `system`). */
+  async systemStatement<T>(sql: string, params: readonly SqlValue[]): Promise<T[]> {
+    return this.oneTrip<T>(SYSTEM_SCOPE, sql, params);
+  }
+
+  private async oneTrip<T>(scope: string, sql: string, params: readonly SqlValue[]): Promise<T[]> {
+    const text = `${scope}; ${inlineParams(sql, params)}`;
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      // The driver's own client: TypeORM's query() keeps the rows of a single statement only.
+      const client = (await runner.connect()) as { query(text: string): Promise<{ rows: T[] }[]> };
+      try {
+        const results = await client.query(text);
+        return results[results.length - 1].rows;
+      } catch (err) {
+        // As TypeORM reports a failed statement, so that callers and the error mapping see one kind.
+        throw new QueryFailedError(sql, params as unknown[], err as Error);
+      }
+    } finally {
+      await runner.release();
+    }
   }
 
   /**
@@ -58,6 +95,8 @@ export class TenantDb {
     }
   }
 }
+
+const SYSTEM_SCOPE = `SELECT set_config('role', '${SYSTEM_ROLE}', true)`;
 
 /**
  * Makes the rest of a transaction act for one tenant, e.g. a system transaction that has just
