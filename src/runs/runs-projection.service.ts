@@ -36,18 +36,16 @@ export class RunsProjection {
    */
   async markStarted(tenantId: string, runId: string, temporalRunId: string): Promise<void> {
     // `started_at = now()` only in the transaction that set it: a retried activity counts nothing twice.
-    const [row] = await this.db.run(tenantId, (em) =>
-      returning<{ playbook_id: string; first: boolean }>(
-        em,
-        `UPDATE playbook_runs
+    const [row] = await this.db.statement<{ playbook_id: string; first: boolean }>(
+      tenantId,
+      `UPDATE playbook_runs
             SET status = CASE WHEN status = 'QUEUED' THEN 'RUNNING' ELSE status END,
                 temporal_run_id = $3,
                 started_at = COALESCE(started_at, LEAST(now(), finished_at)), updated_at = now()
           WHERE tenant_id = $1 AND id = $2
             AND (status IN ('QUEUED', 'RUNNING') OR started_at IS NULL OR temporal_run_id IS NULL)
          RETURNING playbook_id, started_at = now() AS first`,
-        [tenantId, runId, temporalRunId],
-      ),
+      [tenantId, runId, temporalRunId],
     );
     if (row?.first) cordonMetrics.playbookRun(row.playbook_id, 'started');
     this.changed(tenantId, runId);
@@ -62,16 +60,14 @@ export class RunsProjection {
   ): Promise<void> {
     // A run whose start the dispatcher could not record (the database failed just then) and that
     // finished before the sweep came back is given its run id and a start no later than now.
-    const [row] = await this.db.run(tenantId, (em) =>
-      returning<{ playbook_id: string; first: boolean; started: boolean }>(
-        em,
-        `UPDATE playbook_runs SET status = $3, error = $4, finished_at = COALESCE(finished_at, now()),
+    const [row] = await this.db.statement<{ playbook_id: string; first: boolean; started: boolean }>(
+      tenantId,
+      `UPDATE playbook_runs SET status = $3, error = $4, finished_at = COALESCE(finished_at, now()),
                 started_at = COALESCE(started_at, now()), temporal_run_id = COALESCE(temporal_run_id, $5),
                 updated_at = now()
          WHERE tenant_id = $1 AND id = $2
          RETURNING playbook_id, finished_at = now() AS first, started_at = now() AS started`,
-        [tenantId, runId, status, error ? JSON.stringify(error) : null, temporalRunId ?? null],
-      ),
+      [tenantId, runId, status, error ? JSON.stringify(error) : null, temporalRunId ?? null],
     );
     if (row?.started) cordonMetrics.playbookRun(row.playbook_id, 'started');
     if (row?.first) cordonMetrics.playbookRun(row.playbook_id, RUN_STATUS_LABEL[status]);
@@ -129,11 +125,10 @@ export class RunsProjection {
   }
 
   async stepError(tenantId: string, runId: string, stepId: string, error: StepFailureInfo): Promise<void> {
-    await this.db.run(tenantId, (em) =>
-      em.query(
-        `UPDATE step_runs SET error = $4, updated_at = now() WHERE tenant_id = $1 AND run_id = $2 AND step_id = $3`,
-        [tenantId, runId, stepId, JSON.stringify(error)],
-      ),
+    await this.db.statement(
+      tenantId,
+      `UPDATE step_runs SET error = $4, updated_at = now() WHERE tenant_id = $1 AND run_id = $2 AND step_id = $3`,
+      [tenantId, runId, stepId, JSON.stringify(error)],
     );
     this.changed(tenantId, runId);
   }
@@ -147,13 +142,7 @@ export class RunsProjection {
     eventKey: string,
     data: Record<string, unknown>,
   ): Promise<void> {
-    await em.query(
-      `INSERT INTO case_events (tenant_id, case_id, kind, actor, data, event_key)
-       SELECT tenant_id, case_id, $3, 'playbook:' || id, $4, $5 FROM playbook_runs
-        WHERE tenant_id = $1 AND id = $2 AND case_id IS NOT NULL
-       ON CONFLICT (case_id, event_key) WHERE event_key IS NOT NULL DO NOTHING`,
-      [tenantId, runId, kind, JSON.stringify(data), eventKey],
-    );
+    await em.query(caseEventInsert(1, 2, 3, 4, 5), [tenantId, runId, kind, JSON.stringify(data), eventKey]);
   }
 
   async recordStep(
@@ -172,20 +161,24 @@ export class RunsProjection {
     alongside?: (em: EntityManager) => Promise<unknown>,
   ): Promise<void> {
     const terminal = args.status === 'SUCCEEDED' || args.status === 'FAILED' || args.status === 'SKIPPED';
+    // A finished step's line on the case timeline goes in the same statement (a data-modifying
+    // CTE always runs): one round trip less for every step of every run.
+    const timeline =
+      terminal && args.status !== 'SKIPPED'
+        ? {
+            runId: args.runId,
+            stepId: args.stepId,
+            action: args.action ?? null,
+            status: args.status,
+            error: args.error ?? null,
+          }
+        : null;
     const [ended] = await this.db.run(tenantId, async (em) => {
-      if (terminal && args.status !== 'SKIPPED') {
-        await this.caseEvent(em, tenantId, args.runId, 'PLAYBOOK_STEP', `step:${args.runId}:${args.stepId}`, {
-          runId: args.runId,
-          stepId: args.stepId,
-          action: args.action ?? null,
-          status: args.status,
-          error: args.error ?? null,
-        });
-      }
       // The step's duration is observed once: by the write that set finished_at (it equals now() only there).
       const rows = await returning<{ just_finished: boolean; seconds: number | null }>(
         em,
-        `INSERT INTO step_runs (tenant_id, run_id, step_id, kind, action, status, attempts, input, output, error, started_at, finished_at)
+        `WITH timeline AS (${caseEventInsert(1, 2, 11, 12, 13)})
+         INSERT INTO step_runs (tenant_id, run_id, step_id, kind, action, status, attempts, input, output, error, started_at, finished_at)
          VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, CASE WHEN $6 = 'SKIPPED' THEN NULL ELSE now() END, CASE WHEN $10 THEN now() END)
          ON CONFLICT (run_id, step_id) DO UPDATE
            SET status = EXCLUDED.status,
@@ -207,6 +200,9 @@ export class RunsProjection {
           args.output === undefined ? null : JSON.stringify(args.output),
           args.error ? JSON.stringify(args.error) : null,
           terminal,
+          'PLAYBOOK_STEP',
+          timeline && JSON.stringify(timeline),
+          `step:${args.runId}:${args.stepId}`,
         ],
       );
       // Last: an audit append holds its chain's lock until commit.
@@ -217,4 +213,16 @@ export class RunsProjection {
       cordonMetrics.stepFinished(args.kind, args.status, ended.seconds);
     this.changed(tenantId, args.runId);
   }
+}
+
+/**
+ * A run's line on its case's timeline, keyed so that a retried write adds nothing; none when the
+ * run has no case or the data parameter is null. Parameters by position: tenant, run, kind, data
+ * (jsonb text), key.
+ */
+function caseEventInsert(tenant: number, run: number, kind: number, data: number, key: number): string {
+  return `INSERT INTO case_events (tenant_id, case_id, kind, actor, data, event_key)
+       SELECT tenant_id, case_id, $${kind}::text, 'playbook:' || id, $${data}::jsonb, $${key}::text FROM playbook_runs
+        WHERE tenant_id = $${tenant} AND id = $${run} AND case_id IS NOT NULL AND $${data}::jsonb IS NOT NULL
+       ON CONFLICT (case_id, event_key) WHERE event_key IS NOT NULL DO NOTHING`;
 }
