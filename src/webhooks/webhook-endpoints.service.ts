@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { IsNull } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
 import { decodeCursor, toConnection, type Connection } from '../common/graphql/pagination';
 import { SECRET_BOX } from '../integrations/master-key';
@@ -14,6 +13,19 @@ import { generateWebhookSecret, verifyWebhookSignature } from './webhook-signatu
 import { isUuid } from '../common/ids';
 import { ANONYMOUS } from '../audit/audit-actor';
 import { AuditWriter } from '../audit/audit-writer';
+
+/** What checking a push's signature needs of its endpoint. */
+export type EndpointKeys = Pick<
+  WebhookEndpointEntity,
+  | 'id'
+  | 'tenantId'
+  | 'source'
+  | 'secretCiphertext'
+  | 'wrappedKey'
+  | 'previousSecretCiphertext'
+  | 'previousWrappedKey'
+  | 'previousValidUntil'
+>;
 
 /** Verified against when there is no usable endpoint, so a miss costs what a hit costs. */
 const DECOY_SECRET = generateWebhookSecret();
@@ -143,14 +155,19 @@ export class WebhookEndpointsService {
     timestamp: string;
     body: Buffer;
     signature: string | undefined;
-  }): Promise<WebhookEndpointEntity> {
+  }): Promise<EndpointKeys> {
     const id = args.endpointId?.trim();
-    const row =
+    // One round trip: every push pays for this lookup before its own transaction.
+    const [row] =
       id && isUuid(id)
-        ? await this.db.system((em) =>
-            em.findOne(WebhookEndpointEntity, { where: { id, revokedAt: IsNull() } }),
+        ? await this.db.systemStatement<EndpointKeys>(
+            `SELECT id, tenant_id AS "tenantId", source, secret_ciphertext AS "secretCiphertext",
+                    wrapped_key AS "wrappedKey", previous_secret_ciphertext AS "previousSecretCiphertext",
+                    previous_wrapped_key AS "previousWrappedKey", previous_valid_until AS "previousValidUntil"
+               FROM webhook_endpoints WHERE id = $1 AND revoked_at IS NULL`,
+            [id],
           )
-        : null;
+        : [];
     const usable = row && row.source === args.source ? row : null;
     const secrets = usable ? this.secretsOf(usable, new Date()) : [DECOY_SECRET];
     const verified = verifyWebhookSignature({
@@ -167,7 +184,7 @@ export class WebhookEndpointsService {
   }
 
   /** `webhook.signature_rejected`, in the endpoint's tenant chain or, unknown, the provider's. */
-  private async rejected(row: WebhookEndpointEntity | null, source: string, reason: string): Promise<void> {
+  private async rejected(row: EndpointKeys | null, source: string, reason: string): Promise<void> {
     await this.audit
       .record(row?.tenantId ?? null, {
         actor: ANONYMOUS,
@@ -180,7 +197,7 @@ export class WebhookEndpointsService {
       .catch((err: unknown) => this.logger.error({ err }, 'could not audit a rejected webhook'));
   }
 
-  private secretsOf(row: WebhookEndpointEntity, now: Date): string[] {
+  private secretsOf(row: EndpointKeys, now: Date): string[] {
     const out = [this.box.decrypt(row.secretCiphertext, row.wrappedKey, row.id).secret];
     if (
       row.previousSecretCiphertext &&

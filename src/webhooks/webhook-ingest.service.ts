@@ -3,14 +3,13 @@ import { createHash } from 'node:crypto';
 import { AlertsService } from '../alerts/alerts.service';
 import { normaliserFor } from '../alerts/normalisers';
 import type { Principal } from '../auth/principal';
-import { WebhookEndpointsService, knownSources } from './webhook-endpoints.service';
+import { WebhookEndpointsService, knownSources, type EndpointKeys } from './webhook-endpoints.service';
 import {
   DeliveryExists,
   WebhookDeliveriesService,
   type Delivery,
   type DeliveryResult,
 } from './webhook-deliveries.service';
-import type { WebhookEndpointEntity } from './entities/webhook-endpoint.entity';
 import { checkTimestamp } from './webhook-signature';
 import { readWebhookPayload } from './webhook-payload';
 import { MAX_DELIVERY_ID_LENGTH } from './webhook-contract';
@@ -99,7 +98,7 @@ export class WebhookIngestService {
 }
 
 /** Pushes act as the endpoint: analysts' rights (ingest), traceable in timelines as webhook:<id>. */
-function principalFor(endpoint: WebhookEndpointEntity): Principal {
+function principalFor(endpoint: EndpointKeys): Principal {
   return {
     kind: 'apiKey',
     actorId: `webhook:${endpoint.id}`,
