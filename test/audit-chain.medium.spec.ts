@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { type AuditEvent } from '../src/audit/audit-chain';
+import { sha256Hex, type AuditEvent } from '../src/audit/audit-chain';
 import { verifyAuditLog } from '../src/audit/audit-verifier';
 import { AuditWriter } from '../src/audit/audit-writer';
 import { TENANT_SETTING } from '../src/database/rls';
@@ -73,6 +73,66 @@ describe('audit log chain', () => {
     const rows = await Promise.all(Array.from({ length: 24 }, (_, i) => writer.record(tenantId, event(i))));
     expect(rows.map((r) => r.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     expect(await reportOf(tenantId)).toMatchObject({ count: 24, broken: null });
+  });
+
+  it('sends an append with its transaction’s commit: it lands with the change or not at all', async () => {
+    const tenantId = await m.newTenant();
+    const count = async () =>
+      (
+        await m.db.run(tenantId, (em) =>
+          em.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM audit_log`),
+        )
+      )[0].n;
+    await expect(
+      m.db.run(tenantId, async (em) => {
+        writer.append(em, tenantId, event(1));
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await count()).toBe(0);
+    // Concurrent transactions, each appending twice before it commits: one valid chain.
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        m.db.run(tenantId, async (em) => {
+          writer.append(em, tenantId, event(i));
+          await em.query(`SELECT pg_sleep(0.002)`);
+          writer.append(em, tenantId, event(100 + i));
+        }),
+      ),
+    );
+    expect(await reportOf(tenantId)).toMatchObject({ count: 24, broken: null });
+    // An append that fails fails the commit, and the transaction's other writes go with it.
+    await expect(
+      m.db.run(tenantId, async (em) => {
+        await em.query(
+          `INSERT INTO cases (tenant_id, number, title, severity, status) VALUES ($1, 9001, 'kept?', 'LOW', 'OPEN')`,
+          [tenantId],
+        );
+        writer.append(em, tenantId, event(1, { outcome: 'NOT_AN_OUTCOME' as never }));
+      }),
+    ).rejects.toThrow();
+    expect(await m.db.run(tenantId, (em) => em.query(`SELECT id FROM cases WHERE number = 9001`))).toEqual(
+      [],
+    );
+    expect(await reportOf(tenantId)).toMatchObject({ count: 24, broken: null });
+  });
+
+  it('refuses a row whose content reached the database other than it was hashed', async () => {
+    const tenantId = await m.newTenant();
+    const call = (digest: string) =>
+      m.db.statement(
+        tenantId,
+        `SELECT * FROM cordon_audit_append(gen_random_uuid(), $1, 'a', 'apiKey', 'n', 'mutation.x', NULL, NULL, NULL,
+                                           now(), 'SUCCESS', NULL, '{}', $2, $3, $4)`,
+        [tenantId, '{"action":"mutation.x","seq":', ',"tenantId":null}', digest],
+      );
+    await expect(call(sha256Hex('{"action":"mutation.y","seq":\n,"tenantId":null}'))).rejects.toThrow(
+      /received other content than was hashed/,
+    );
+    expect(await reportOf(tenantId)).toMatchObject({ count: 0, broken: null });
+    await expect(call(sha256Hex('{"action":"mutation.x","seq":\n,"tenantId":null}'))).resolves.toHaveLength(
+      1,
+    );
   });
 
   it('writes the provider chain (no tenant) as cordon_system, invisible to tenants', async () => {

@@ -10,7 +10,7 @@ export class ApprovalAuditWriter implements ApprovalAuditSink {
   constructor(private readonly writer: AuditWriter) {}
 
   async decided(em: EntityManager, entry: ApprovalAuditEntry): Promise<void> {
-    await this.writer.append(em, entry.tenantId, {
+    this.writer.append(em, entry.tenantId, {
       actor: {
         id: entry.actor.id,
         kind: entry.actor.id.startsWith('apikey:') ? 'apiKey' : 'user',

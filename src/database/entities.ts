@@ -33,6 +33,7 @@ import { TenantScopedParents1763900012000 } from './migrations/1763900012000-ten
 import { AuditAppendFunction1763900013000 } from './migrations/1763900013000-audit-append-function';
 import { AlertCaseKeyAtCommit1763900014000 } from './migrations/1763900014000-alert-case-key-at-commit';
 import { ObservablesNaturalKey1763900015000 } from './migrations/1763900015000-observables-natural-key';
+import { AuditAppendChecked1763900016000 } from './migrations/1763900016000-audit-append-checked';
 
 // Listed, not globbed: the same list works from ts under Jest and from compiled js.
 export const ENTITIES = [
@@ -74,4 +75,5 @@ export const MIGRATIONS = [
   AuditAppendFunction1763900013000,
   AlertCaseKeyAtCommit1763900014000,
   ObservablesNaturalKey1763900015000,
+  AuditAppendChecked1763900016000,
 ];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { DataSource, QueryFailedError, type EntityManager, type QueryRunner } from 'typeorm';
 import { isUuid } from '../common/ids';
 import { APP_ROLE, SYSTEM_ROLE, TENANT_SETTING } from './rls';
 import { inlineParams, type SqlValue } from './sql';
@@ -47,6 +47,23 @@ export class TenantDb {
     return this.oneTrip<T>(SYSTEM_SCOPE, sql, params);
   }
 
+  /**
+   * Sends a statement with the transaction's COMMIT, in the same round trip, after the work
+   * (`em` must be a TenantDb transaction's): for a write that takes a lock other transactions
+   * wait for, such as an audit chain's, which is then held for the database's own work only,
+   * not until this process gets round to committing. Its rows are not returned; a failure
+   * fails the commit, and the transaction is rolled back. Statements are sent in the order
+   * given. Not for use inside a savepoint: it would land even if the savepoint were undone.
+   */
+  atCommit(em: EntityManager, sql: string, params: readonly SqlValue[]): void {
+    const runner = em.queryRunner;
+    const pending = runner && this.atCommitOf.get(runner);
+    if (!pending) throw new Error('TenantDb.atCommit: not inside a TenantDb transaction');
+    pending.push(inlineParams(sql, params));
+  }
+
+  private readonly atCommitOf = new WeakMap<QueryRunner, string[]>();
+
   private async oneTrip<T>(scope: string, sql: string, params: readonly SqlValue[]): Promise<T[]> {
     const text = `${scope}; ${inlineParams(sql, params)}`;
     const runner = this.dataSource.createQueryRunner();
@@ -81,9 +98,14 @@ export class TenantDb {
       }
       // What startTransaction() records: saves inside join this transaction, nested ones use savepoints.
       Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
+      const atCommit: string[] = [];
+      this.atCommitOf.set(runner, atCommit);
       try {
         const result = await work(runner.manager);
-        await runner.commitTransaction();
+        if (atCommit.length) {
+          await runner.query(`${atCommit.join('; ')}; COMMIT`);
+          Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+        } else await runner.commitTransaction();
         return result;
       } catch (err) {
         // The original error matters, not a failed rollback (the connection is then discarded).

@@ -261,7 +261,7 @@ export class ConnectionsService {
   ): Promise<ResolvedAction['connection']> {
     const connection = this.opened(row);
     if (row.secretsCiphertext) {
-      await this.audit.append(em, row.tenantId, {
+      this.audit.append(em, row.tenantId, {
         actor: use.actor ?? CORDON,
         action: 'secret.use',
         target: { type: 'Connection', id: row.id },

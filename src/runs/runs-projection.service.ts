@@ -158,7 +158,7 @@ export class RunsProjection {
       error?: StepFailureInfo;
     },
     /** Writes that must land with the record or not at all (the action call's audit entry). */
-    alongside?: (em: EntityManager) => Promise<unknown>,
+    alongside?: (em: EntityManager) => void,
   ): Promise<void> {
     const terminal = args.status === 'SUCCEEDED' || args.status === 'FAILED' || args.status === 'SKIPPED';
     // A finished step's line on the case timeline goes in the same statement (a data-modifying
@@ -205,8 +205,7 @@ export class RunsProjection {
           `step:${args.runId}:${args.stepId}`,
         ],
       );
-      // Last: an audit append holds its chain's lock until commit.
-      await alongside?.(em);
+      alongside?.(em);
       return rows;
     });
     if (ended?.just_finished && ended.seconds !== null && args.status !== 'SKIPPED')

@@ -16,18 +16,31 @@ export class AuditAppendFunction1763900013000 implements MigrationInterface {
   name = 'AuditAppendFunction1763900013000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`
+    await q.query(auditAppendFunctionSql(false));
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP FUNCTION IF EXISTS cordon_audit_append`);
+  }
+}
+
+/**
+ * The function's definition; `checked` (migration 1763900016000) adds p_content_sha256, which
+ * the content received must hash to before anything is locked or written.
+ */
+export function auditAppendFunctionSql(checked: boolean): string {
+  return `
       CREATE FUNCTION cordon_audit_append(
         p_id uuid, p_tenant_id uuid, p_actor_id text, p_actor_kind text, p_actor_name text,
         p_action text, p_target_type text, p_target_id text, p_request_id text,
         p_created_at timestamptz, p_outcome text, p_change_digest text, p_detail jsonb,
-        p_before_seq text, p_after_seq text)
+        p_before_seq text, p_after_seq text${checked ? ', p_content_sha256 text' : ''})
       RETURNS TABLE (row_seq bigint, row_prev_hash text, row_hash text)
       LANGUAGE plpgsql VOLATILE SECURITY INVOKER AS $fn$
       DECLARE
         head_seq bigint;
         head_hash text;
-      BEGIN
+      BEGIN${checked ? CONTENT_CHECK : ''}
         PERFORM pg_advisory_xact_lock(
           hashtextextended('cordon.audit:' || COALESCE(p_tenant_id::text, 'provider'), 0));
         IF p_tenant_id IS NULL THEN
@@ -49,10 +62,11 @@ export class AuditAppendFunction1763900013000 implements MigrationInterface {
                 row_prev_hash, row_hash);
         RETURN NEXT;
       END
-      $fn$`);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP FUNCTION IF EXISTS cordon_audit_append`);
-  }
+      $fn$`;
 }
+
+const CONTENT_CHECK = `
+        IF encode(sha256(convert_to(p_before_seq || E'\\n' || p_after_seq, 'UTF8')), 'hex')
+           IS DISTINCT FROM p_content_sha256 THEN
+          RAISE EXCEPTION 'audit row %: the database received other content than was hashed', p_id;
+        END IF;`;
