@@ -5,7 +5,7 @@ import {
   ContainmentWaiter,
   FALCON_CREDENTIALS,
   openLoopSamples,
-  pooled,
+  overRounds,
   signedSender,
   startCordonJob,
   startFalcon,
@@ -14,11 +14,18 @@ import {
   type SendAlert,
 } from './containment-job';
 import { installN8n, N8N_VERSION, startN8n } from './n8n';
-import { percentile, round } from './stats';
+import { round } from './stats';
 import { inTurns, turnOrder } from './turns';
 
 const CONCURRENCY = 10;
 const WARM_UP = 5;
+/**
+ * Untimed alerts at full concurrency before each timed round, for both systems: a round that
+ * starts cold measures connection pools filling (each system's idles out while the other has
+ * its turn) and the JIT compiling its hot paths under load, not the sustained rate. Without it,
+ * Cordon's slowest alerts were its first seconds of each round.
+ */
+const ROUND_WARM_UP = 100;
 /**
  * Latency at equal load: the closed loop runs each system at its own saturation, where p99 is
  * mostly queueing and the faster system takes more alerts at once; and n8n's webhook answers after
@@ -88,6 +95,13 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
     const equal = { cordon: [] as OpenLoopSamples[], n8n: [] as OpenLoopSamples[] };
     await inTurns(SIDES, args.n, async (turn, count, i) => {
       const system = (current = systems[turn]);
+      await closedLoop({
+        devices: addDevices(falcon, `${system.tag}-RW${i}`, ROUND_WARM_UP),
+        concurrency: CONCURRENCY,
+        send: system.send,
+        waiter,
+        tag: `${system.tag}-rw${i}`,
+      });
       closed[turn].push(
         await closedLoop({
           devices: addDevices(falcon, `${system.tag}-R${i}`, count),
@@ -113,8 +127,13 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
       equal[turn].push(offer);
     });
     current = undefined;
-    const c = pooled(closed.cordon);
-    const m = pooled(closed.n8n);
+    const closedOf = (rounds: Samples[]) =>
+      overRounds(
+        rounds.map((r) => r.latencies),
+        rounds.reduce((sum, r) => sum + r.seconds, 0),
+      );
+    const c = closedOf(closed.cordon);
+    const m = closedOf(closed.n8n);
     const ce = equalLoad(equal.cordon);
     const me = equalLoad(equal.n8n);
     return {
@@ -126,6 +145,8 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
       n8n_p99_ms: m.p99_ms,
       cordon_p50_ms: c.p50_ms,
       n8n_p50_ms: m.p50_ms,
+      cordon_round_p99_ms: c.round_p99_ms,
+      n8n_round_p99_ms: m.round_p99_ms,
       equal_load_per_s: EQUAL_RATE,
       cordon_equal_load_p50_ms: ce.p50_ms,
       cordon_equal_load_p99_ms: ce.p99_ms,
@@ -173,8 +194,10 @@ async function startSystem(
 
 /** Latency percentiles over the rounds of the equal-load offer. */
 function equalLoad(rounds: OpenLoopSamples[]): { p50_ms: number; p99_ms: number } {
-  const sorted = rounds.flatMap((r) => r.done.map((d) => d.latency)).sort((a, b) => a - b);
-  return { p50_ms: round(percentile(sorted, 50)), p99_ms: round(percentile(sorted, 99)) };
+  return overRounds(
+    rounds.map((r) => r.done.map((d) => d.latency)),
+    1,
+  );
 }
 
 async function falconToken(falconUrl: string): Promise<string> {
