@@ -132,24 +132,19 @@ export interface Samples {
 }
 
 /**
- * One side's rounds as its result: alerts per second over all of them (their counts over their
- * times added up), p50 and p99 the mean of each round's own, and each round's p99. A percentile
- * of the rounds pooled is no average over them: a round at a slower moment of the machine fills
- * the pooled tail, so the side whose rounds lie further apart in time (the outer one of
- * A–B–B–A) showed the longer tail for it. The turn order balances a drift for what is averaged
- * over rounds, as throughput is.
+ * One side's latency over its rounds: p50 and p99 the mean of each round's own, and each
+ * round's p99. A percentile of the rounds pooled is no average over them: a round at a slower
+ * moment of the machine fills the pooled tail, so the side whose rounds lie further apart in
+ * time (the outer one of A–B–B–A) showed the longer tail for it. The turn order balances a
+ * drift for what is averaged over rounds, as throughput is.
  */
-export function overRounds(rounds: number[][], seconds: number): LoadResult & { round_p99_ms: number[] } {
-  const each = rounds.map((latencies) => latencySummary(latencies, 1));
-  const mean = (key: 'p50_ms' | 'p99_ms') => round(each.reduce((sum, r) => sum + r[key], 0) / each.length);
-  const completed = rounds.reduce((n, r) => n + r.length, 0);
-  return {
-    completed,
-    per_s: round(completed / seconds),
-    p50_ms: mean('p50_ms'),
-    p99_ms: mean('p99_ms'),
-    round_p99_ms: each.map((r) => r.p99_ms),
-  };
+export function overRounds(rounds: number[][]): { p50_ms: number; p99_ms: number; round_p99_ms: number[] } {
+  const each = rounds.map((latencies) => {
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+  });
+  const mean = (key: 'p50' | 'p99') => round(each.reduce((sum, r) => sum + r[key], 0) / each.length);
+  return { p50_ms: mean('p50'), p99_ms: mean('p99'), round_p99_ms: each.map((r) => round(r.p99)) };
 }
 
 /**

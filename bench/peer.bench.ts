@@ -81,36 +81,25 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
       };
     });
     const systems = { cordon, n8n };
-    for (const system of [cordon, n8n]) {
-      current = system;
-      await closedLoop({
-        devices: addDevices(falcon, `${system.tag}-WARM`, WARM_UP),
-        concurrency: 1,
+    /** A closed loop of `count` new devices through one system; `label` names them. */
+    const loop = (system: System, label: string, count: number, concurrency = CONCURRENCY) =>
+      closedLoop({
+        devices: addDevices(falcon, `${system.tag}-${label.toUpperCase()}`, count),
+        concurrency,
         send: system.send,
         waiter,
-        tag: `${system.tag}-warm`,
+        tag: `${system.tag}-${label}`,
       });
+    for (const system of [cordon, n8n]) {
+      current = system;
+      await loop(system, 'warm', WARM_UP, 1);
     }
     const closed = { cordon: [] as Samples[], n8n: [] as Samples[] };
     const equal = { cordon: [] as OpenLoopSamples[], n8n: [] as OpenLoopSamples[] };
     await inTurns(SIDES, args.n, async (turn, count, i) => {
       const system = (current = systems[turn]);
-      await closedLoop({
-        devices: addDevices(falcon, `${system.tag}-RW${i}`, ROUND_WARM_UP),
-        concurrency: CONCURRENCY,
-        send: system.send,
-        waiter,
-        tag: `${system.tag}-rw${i}`,
-      });
-      closed[turn].push(
-        await closedLoop({
-          devices: addDevices(falcon, `${system.tag}-R${i}`, count),
-          concurrency: CONCURRENCY,
-          send: system.send,
-          waiter,
-          tag: `${system.tag}-r${i}`,
-        }),
-      );
+      await loop(system, `rw${i}`, ROUND_WARM_UP);
+      closed[turn].push(await loop(system, `r${i}`, count));
     });
     await inTurns(SIDES, EQUAL_SECONDS, async (turn, seconds, i) => {
       const system = (current = systems[turn]);
@@ -127,11 +116,13 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
       equal[turn].push(offer);
     });
     current = undefined;
-    const closedOf = (rounds: Samples[]) =>
-      overRounds(
-        rounds.map((r) => r.latencies),
-        rounds.reduce((sum, r) => sum + r.seconds, 0),
-      );
+    // Throughput: the rounds' alerts over their time; latency: see overRounds.
+    const closedOf = (rounds: Samples[]) => ({
+      per_s: round(
+        rounds.reduce((n, r) => n + r.latencies.length, 0) / rounds.reduce((sum, r) => sum + r.seconds, 0),
+      ),
+      ...overRounds(rounds.map((r) => r.latencies)),
+    });
     const c = closedOf(closed.cordon);
     const m = closedOf(closed.n8n);
     const ce = equalLoad(equal.cordon);
@@ -194,10 +185,7 @@ async function startSystem(
 
 /** Latency percentiles over the rounds of the equal-load offer. */
 function equalLoad(rounds: OpenLoopSamples[]): { p50_ms: number; p99_ms: number } {
-  return overRounds(
-    rounds.map((r) => r.done.map((d) => d.latency)),
-    1,
-  );
+  return overRounds(rounds.map((r) => r.done.map((d) => d.latency)));
 }
 
 async function falconToken(falconUrl: string): Promise<string> {
