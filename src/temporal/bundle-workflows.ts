@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowBundlePath } from './workflow-bundle';
+import { SHARED_WORKFLOW_MODULES, workflowBundlePath } from './workflow-bundle';
 import { FAILURE_CONVERTER_PATH } from './codec/data-converter';
 
 /** Build step: bundles src/workflows once so workers start without running webpack. */
@@ -10,6 +10,7 @@ async function main(): Promise<void> {
     workflowsPath: path.resolve(__dirname, '../workflows'),
     // Failures raised in workflow code are converted inside the sandbox: same converter as the worker's.
     failureConverterPath: FAILURE_CONVERTER_PATH,
+    preloadModules: SHARED_WORKFLOW_MODULES,
     // No tracing interceptor: a worker with tracing on bundles its own at start (worker.service).
     // Bundled always, it cost each cached or replaying workflow its module state (measured here:
     // some 80 MB more worker RSS with 200 runs waiting, cache of 10), traced or not.

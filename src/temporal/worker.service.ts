@@ -27,7 +27,7 @@ import { TenantDb } from '../database/tenant-db';
 import type { EncryptionCodec } from './codec/payload-codec';
 import { PAYLOAD_CODEC } from './codec/payload-codec.provider';
 import { cordonDataConverter } from './codec/data-converter';
-import { workflowBundlePath } from './workflow-bundle';
+import { SHARED_WORKFLOW_MODULES, workflowBundlePath } from './workflow-bundle';
 import { activeTracing } from '../tracing/tracing';
 import { observeWorker, retryMetricsInterceptor } from '../metrics/worker.metrics';
 import {
@@ -70,9 +70,12 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     // tracing on, or without a build, the workflows are bundled here, with it if tracing is on.
     const traced = activeTracing() !== undefined;
     const prebuilt = !traced && fs.existsSync(bundle);
-    const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = prebuilt
+    const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> = prebuilt
       ? { workflowBundle: { codePath: bundle } }
-      : { workflowsPath: path.resolve(__dirname, '../workflows') };
+      : {
+          workflowsPath: path.resolve(__dirname, '../workflows'),
+          bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES },
+        };
     this.worker = await Worker.create({
       // The client's connection: runs this process starts come to this worker eagerly.
       connection: this.temporal.connection,
