@@ -17,7 +17,9 @@ import { HISTORIES_DIR } from './support/histories';
  * the run wrote its own records as local activities, `*.pre-local-builtins.json` before built-in
  * actions ran as local activities: they still replay the regular-activity path;
  * `*.pre-local-vendor-calls.json` before a vendor call's first attempt ran as a local activity;
- * `*.pre-dispatcher-start.json` recorded their own start, which the dispatcher now records).
+ * `*.pre-dispatcher-start.json` recorded their own start, which the dispatcher now records;
+ * `*.pre-finish-with-last-step.json` recorded their end in a `finishRun` of its own, which the
+ * last step's activity now writes).
  * The fixtures are stored decoded, and replay through the payload codec as Cordon's worker runs:
  * a history begun before payloads were encrypted must still go on.
  */

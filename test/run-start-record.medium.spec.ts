@@ -86,4 +86,24 @@ describe('recording a run start', () => {
     expect(row).toMatchObject({ status: 'FAILED', temporal_run_id: 'temporal-run-3' });
     expect(row.started_at!.getTime()).toBeLessThanOrEqual(row.finished_at!.getTime());
   });
+
+  it("lets a last step's success end an open run, but never overwrite an end already recorded", async () => {
+    const tenantId = await m.newTenant();
+    const open = await queuedRun(tenantId);
+    await projection.markStarted(tenantId, open, 'temporal-run-4');
+    await projection.finish(tenantId, open, 'SUCCEEDED', undefined, 'temporal-run-4', true);
+    const ended = await read(tenantId, open);
+    expect(ended).toMatchObject({ status: 'SUCCEEDED', temporal_run_id: 'temporal-run-4' });
+    // A retried step's activity finishing it again changes nothing.
+    await projection.finish(tenantId, open, 'SUCCEEDED', undefined, 'temporal-run-4', true);
+    expect(await read(tenantId, open)).toEqual(ended);
+
+    // The workflow recorded a cancellation while the step was being cut; the step's late success stays out.
+    const cancelled = await queuedRun(tenantId);
+    await projection.finish(tenantId, cancelled, 'CANCELLED', undefined, 'temporal-run-5');
+    const before = await read(tenantId, cancelled);
+    await projection.finish(tenantId, cancelled, 'SUCCEEDED', undefined, 'temporal-run-5', true);
+    expect(await read(tenantId, cancelled)).toEqual(before);
+    expect(before.status).toBe('CANCELLED');
+  });
 });

@@ -90,7 +90,21 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
         }),
       );
       deps.projection.changed(tenantId, runId);
-      if (opened.completedOutput) return opened.completedOutput;
+      // The run's success goes with the step's: also when an earlier attempt did the step and
+      // its completion was lost before it could finish the run.
+      const endRun = async () => {
+        // Not skipped when the attempt is being cut: the workflow may still receive this result.
+        // A cancellation recorded first stays (`ifOpen`); one recorded after overwrites this.
+        if (!args.endsRun) return;
+        const { temporalRunId } = args.endsRun;
+        await whileDatabaseAway(ctx, () =>
+          deps.projection.finish(tenantId, runId, 'SUCCEEDED', undefined, temporalRunId, true),
+        );
+      };
+      if (opened.completedOutput) {
+        await endRun();
+        return opened.completedOutput;
+      }
       // Set once a vendor's action is about to be called: that call is what the audit log keeps.
       let called: ResolvedAction | null = null;
       let callSucceeded = false;
@@ -114,10 +128,11 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
           },
         };
       };
+      let output: Record<string, unknown>;
       try {
         // The work may wait on a slow vendor (retries, Retry-After, polling) or a locked row:
         // beating meanwhile lets Temporal tell a long call from a dead worker before startToClose.
-        const output = await whileHeartbeating(
+        output = await whileHeartbeating(
           (d) => ctx.heartbeat(d),
           heartbeatInterval(ctx.info.heartbeatTimeoutMs),
           async (heartbeat): Promise<Record<string, unknown>> => {
@@ -163,7 +178,6 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
             audit ? (em) => deps.audit.append(em, tenantId, audit) : undefined,
           ),
         );
-        return output;
       } catch (err) {
         const failure = toFailure(err);
         // Best effort: the failure itself is what Temporal must hear of. A call that succeeded
@@ -175,6 +189,9 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
         await deps.projection.stepError(tenantId, runId, stepId, failure.info).catch(() => undefined);
         throw failure.error;
       }
+      // Outside the step's failure handling: the step is done whatever becomes of this write.
+      await endRun();
+      return output;
     },
   };
 }

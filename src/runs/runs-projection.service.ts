@@ -57,6 +57,11 @@ export class RunsProjection {
     status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED',
     error: (StepFailureInfo & { stepId?: string }) | undefined,
     temporalRunId?: string,
+    /**
+     * Leave a run that already has an end as it is: the last step's activity finishing the run
+     * must not overwrite a cancellation the workflow recorded while the step was being cut.
+     */
+    ifOpen = false,
   ): Promise<void> {
     // A run whose start the dispatcher could not record (the database failed just then) and that
     // finished before the sweep came back is given its run id and a start no later than now.
@@ -65,7 +70,7 @@ export class RunsProjection {
       `UPDATE playbook_runs SET status = $3, error = $4, finished_at = COALESCE(finished_at, now()),
                 started_at = COALESCE(started_at, now()), temporal_run_id = COALESCE(temporal_run_id, $5),
                 updated_at = now()
-         WHERE tenant_id = $1 AND id = $2
+         WHERE tenant_id = $1 AND id = $2${ifOpen ? ' AND finished_at IS NULL' : ''}
          RETURNING playbook_id, finished_at = now() AS first, started_at = now() AS started`,
       [tenantId, runId, status, error ? JSON.stringify(error) : null, temporalRunId ?? null],
     );

@@ -112,6 +112,11 @@ export interface RunActionArgs {
    * attempt count starts again at 1, the step's goes on.
    */
   priorAttempts?: number;
+  /**
+   * Set on the run's last step when nothing follows it: once the step has succeeded, the same
+   * activity records the run as SUCCEEDED (the workflow then skips its own `finishRun`).
+   */
+  endsRun?: { temporalRunId: string };
 }
 
 /** The step's attempt an action activity runs: Temporal's count for it, after the step's earlier ones. */

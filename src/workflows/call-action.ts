@@ -7,6 +7,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   sleep,
+  workflowInfo,
   type RetryPolicy,
 } from '@temporalio/workflow';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
@@ -130,11 +131,13 @@ export async function callAction(
     idempotencyKey: run.idempotencyKey(stepId),
     dryRun,
   };
+  if (run.endsRunAt(stepId)) args.endsRun = { temporalRunId: workflowInfo().runId };
   try {
     const attempts = { timeout: options.timeout ?? '2m', retry: actionRetryPolicy(options.retry) };
     const output = Object.hasOwn(BUILTIN_ACTIONS, action)
       ? await runBuiltin(args, attempts)
       : await runVendorAction(args, attempts);
+    if (args.endsRun) run.finishedByStep = true;
     if (dryRun) run.calls.push({ stepId, action, input, output });
     return output;
   } catch (err) {

@@ -49,6 +49,8 @@ export const localProjection = proxyLocalActivities<RunActivities>({
 
 /** Runs begun before this change wrote their start, steps and end as regular activities. */
 const LOCAL_WRITES = 'projection-writes-local';
+/** Runs begun before this change recorded their end in an activity of its own. */
+const FINISH_WITH_LAST_STEP = 'finish-with-last-step';
 
 type Scope = Record<string, unknown>;
 /** A step kind's behaviour: run it and return its output (or throw StepFailed / RunEnded). */
@@ -79,6 +81,8 @@ export class RunContext {
   state: RunStateView = { status: 'RUNNING', currentStep: null, pendingApprovalIds: [] };
   /** Where the run's own records go: `localProjection`, or `projection` when replaying older runs. */
   writes: typeof projection = projection;
+  /** The last step's own activity recorded the run as SUCCEEDED (see `endsRunAt`). */
+  finishedByStep = false;
   private readonly compensations: Compensation[] = [];
 
   constructor(
@@ -127,6 +131,24 @@ export class RunContext {
       status,
       ...details,
     });
+  }
+
+  /**
+   * Whether the action called under `stepId` may record the run's success itself: the playbook's
+   * last top-level step, with no outputs to render after it, no approval pending and no handler
+   * still writing. One local activity less per run (a workflow activation, a transaction and a
+   * history event); if the step fails, the run ends as before.
+   */
+  endsRunAt(stepId: string): boolean {
+    const steps = this.input.definition.steps;
+    return (
+      steps[steps.length - 1]?.id === stepId &&
+      this.input.definition.outputs === undefined &&
+      this.writes === localProjection &&
+      this.gate.pendingIds().length === 0 &&
+      allHandlersFinished() &&
+      patched(FINISH_WITH_LAST_STEP)
+    );
   }
 
   /** Runs a list of steps in order, following `goto`s (always forward: the validator sees to it). */
@@ -310,13 +332,14 @@ async function finish(
   // A decision being persisted, and the start itself, must land before the run is reported finished.
   await condition(allHandlersFinished);
   await run.started;
-  await run.writes.finishRun({
-    tenantId: run.tenantId,
-    runId: run.runId,
-    status,
-    error,
-    temporalRunId: workflowInfo().runId,
-  });
+  if (!(status === 'SUCCEEDED' && run.finishedByStep))
+    await run.writes.finishRun({
+      tenantId: run.tenantId,
+      runId: run.runId,
+      status,
+      error,
+      temporalRunId: workflowInfo().runId,
+    });
   return {
     status,
     ...(outputs ? { outputs } : {}),
