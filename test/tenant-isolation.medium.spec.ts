@@ -140,6 +140,33 @@ describe('tenant isolation in the database', () => {
     await expect(m.db.statement(a, `SELECT $1::text`, ['nul \0 inside'])).rejects.toThrow(/NUL/);
     await expect(m.db.statement(a, `SELECT $2::text`, ['one'])).rejects.toThrow(/no value for \$2/);
     expect(await m.db.run(a, alertTitles)).toEqual(['alert of A']);
+    // Lists are written as ARRAY[…] of the same literals, typed by the statement.
+    const [arrays] = await m.db.statement<{ v: string[]; n: number[]; e: string[]; d: Date[] }>(
+      a,
+      `SELECT $1::text[] AS v, $2::int[] AS n, $3::uuid[] AS e, $4::timestamptz[] AS d`,
+      [tricky, [1, -2, 3], [], [new Date('2026-11-25T01:00:00.000Z'), null]],
+    );
+    expect(arrays).toEqual({
+      v: tricky,
+      n: [1, -2, 3],
+      e: [],
+      d: [new Date('2026-11-25T01:00:00.000Z'), null],
+    });
+  });
+
+  it('gives back what a statement sent with COMMIT returned, once committed', async () => {
+    const sent = await m.db.run(a, async (em) => {
+      const committed = m.db.atCommit<{ n: number; title: string }>(
+        em,
+        `SELECT count(*)::int AS n, min(title) AS title FROM alerts WHERE title = ANY($1::text[])`,
+        [['alert of A', 'alert of B']],
+      );
+      // Nothing exists before the commit; reading early is an error, not an empty list.
+      expect(() => committed.rows).toThrow(/once the transaction has committed/);
+      return committed;
+    });
+    // Row-level security held in the commit message too: A's alert only.
+    expect(sent.rows).toEqual([{ n: 1, title: 'alert of A' }]);
   });
 
   it('returns no rows when no tenant is set', async () => {

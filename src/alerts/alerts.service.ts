@@ -101,10 +101,10 @@ export class AlertsService {
             kase: cases.cases.get(caseOf.get(a.id)!)!,
           })),
         );
-        // Last: numbering the opened cases holds the tenant's row until commit. The runs need
-        // those numbers; nothing else is read or written after them.
-        const caseRows = await writeCases(em, tenantId, cases);
-        const queued = await this.runs.queueForNewAlerts(em, principal, matches);
+        // Last: the opened cases and the runs that need their numbers go with the COMMIT, which
+        // numbering holds the tenant's row until (both are read back after it).
+        const caseRows = await writeCases(this.db, em, tenantId, cases);
+        const queued = this.runs.queueForNewAlerts(em, principal, matches);
         return {
           alertIds: plan.alertIds,
           created: plan.created.length,
@@ -117,8 +117,10 @@ export class AlertsService {
       },
     );
     cordonMetrics.alertsIngested(inputs, createdInputs);
-    this.dispatcher.dispatchInBackground(runs);
-    this.announce(tenantId, newAlerts, caseRows, new Set(openedCaseIds));
+    // In this order: the cases' numbers are given to the runs' events.
+    const writtenCases = caseRows();
+    this.dispatcher.dispatchInBackground(runs());
+    this.announce(tenantId, newAlerts, writtenCases, new Set(openedCaseIds));
     return { alertIds, created, deduplicated: inputs.length - created };
   }
 

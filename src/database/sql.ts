@@ -18,7 +18,9 @@ export function escapeLike(text: string): string {
 }
 
 /** What inlineParams writes as a literal: anything else (an object) is serialised by the caller. */
-export type SqlValue = string | number | boolean | Date | null;
+export type SqlScalar = string | number | boolean | Date | null;
+/** A list is written as ARRAY[…]: give it its type in the statement (`$3::uuid[]`), as an empty one needs. */
+export type SqlValue = SqlScalar | readonly SqlScalar[];
 
 /**
  * Writes a statement's parameters into its text as literals, for the simple query protocol
@@ -36,6 +38,11 @@ export function inlineParams(sql: string, params: readonly SqlValue[]): string {
 }
 
 function literal(value: SqlValue): string {
+  if (Array.isArray(value)) return `ARRAY[${value.map((v: SqlScalar) => literal(v)).join(', ')}]`;
+  return scalar(value as SqlScalar);
+}
+
+function scalar(value: SqlScalar): string {
   if (value === null) return 'NULL';
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'number') {

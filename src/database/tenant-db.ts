@@ -51,18 +51,27 @@ export class TenantDb {
    * Sends a statement with the transaction's COMMIT, in the same round trip, after the work
    * (`em` must be a TenantDb transaction's): for a write that takes a lock other transactions
    * wait for, such as an audit chain's, which is then held for the database's own work only,
-   * not until this process gets round to committing. Its rows are not returned; a failure
-   * fails the commit, and the transaction is rolled back. Statements are sent in the order
+   * not until this process gets round to committing. Its rows can be read from what this
+   * returns once the transaction has committed (reading sooner throws: they do not exist yet);
+   * a failure fails the commit, and the transaction is rolled back. Statements are sent in the order
    * given. Not for use inside a savepoint: it would land even if the savepoint were undone.
    */
-  atCommit(em: EntityManager, sql: string, params: readonly SqlValue[]): void {
+  atCommit<T = unknown>(em: EntityManager, sql: string, params: readonly SqlValue[]): Committed<T> {
     const runner = em.queryRunner;
     const pending = runner && this.atCommitOf.get(runner);
     if (!pending) throw new Error('TenantDb.atCommit: not inside a TenantDb transaction');
-    pending.push(inlineParams(sql, params));
+    const entry: PendingAtCommit = { text: inlineParams(sql, params), rows: undefined };
+    pending.push(entry);
+    return {
+      get rows(): T[] {
+        if (!entry.rows)
+          throw new Error('TenantDb.atCommit: the rows exist once the transaction has committed');
+        return entry.rows as T[];
+      },
+    };
   }
 
-  private readonly atCommitOf = new WeakMap<QueryRunner, string[]>();
+  private readonly atCommitOf = new WeakMap<QueryRunner, PendingAtCommit[]>();
 
   private async oneTrip<T>(scope: string, sql: string, params: readonly SqlValue[]): Promise<T[]> {
     const text = `${scope}; ${inlineParams(sql, params)}`;
@@ -98,13 +107,19 @@ export class TenantDb {
       }
       // What startTransaction() records: saves inside join this transaction, nested ones use savepoints.
       Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
-      const atCommit: string[] = [];
+      const atCommit: PendingAtCommit[] = [];
       this.atCommitOf.set(runner, atCommit);
       try {
         const result = await work(runner.manager);
         if (atCommit.length) {
-          await runner.query(`${atCommit.join('; ')}; COMMIT`);
+          const text = `${atCommit.map((e) => e.text).join('; ')}; COMMIT`;
+          // The driver's own client: one result per statement, each pending write's rows by position.
+          const client = (await runner.connect()) as { query(text: string): Promise<{ rows: unknown[] }[]> };
+          const results = await client.query(text).catch((err: unknown) => {
+            throw new QueryFailedError(text, [], err as Error);
+          });
           Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+          atCommit.forEach((e, i) => (e.rows = results[i].rows));
         } else await runner.commitTransaction();
         return result;
       } catch (err) {
@@ -116,6 +131,16 @@ export class TenantDb {
       await runner.release();
     }
   }
+}
+
+/** What a statement sent with COMMIT gives back, readable once the transaction has committed. */
+export interface Committed<T> {
+  readonly rows: T[];
+}
+
+interface PendingAtCommit {
+  text: string;
+  rows: unknown[] | undefined;
 }
 
 const SYSTEM_SCOPE = `SELECT set_config('role', '${SYSTEM_ROLE}', true)`;

@@ -90,67 +90,61 @@ export class RunsService {
   /**
    * Queues the runs new alerts trigger, inside the ingest transaction (an outbox): if the alerts
    * are stored, their runs are too, and the dispatcher will get them to Temporal. One INSERT for
-   * the batch; the deterministic workflow id makes a repeated trigger a no-op. Each run's event
-   * holds its case as it is now (numbered).
+   * the batch, sent with the COMMIT after the cases' (writeCases), whose numbers it reads: each
+   * run's event holds its case as it is then. The deterministic workflow id makes a repeated
+   * trigger a no-op. Returns, for after the commit (and after writeCases' own), the runs queued.
    */
-  async queueForNewAlerts(
-    em: EntityManager,
-    principal: Principal,
-    matches: AlertRunMatch[],
-  ): Promise<QueuedRun[]> {
-    const rows: {
-      playbookId: string;
-      versionId: string;
-      workflowId: string;
-      caseId: string;
-      alertId: string;
-      input: { event: ReturnType<typeof alertEvent> };
-    }[] = [];
-    for (const { alert, kase, versions } of matches) {
-      const event = alertEvent(alert, kase);
-      for (const version of versions) {
+  queueForNewAlerts(em: EntityManager, principal: Principal, matches: AlertRunMatch[]): () => QueuedRun[] {
+    const rows: (Omit<QueuedRun, 'id' | 'tenantId' | 'requestedBy' | 'input'> & AlertRunMatch)[] = [];
+    for (const match of matches) {
+      for (const version of match.versions) {
         rows.push({
+          ...match,
           playbookId: version.playbookId,
-          versionId: version.id,
-          workflowId: `${principal.tenantId}/${version.playbookId}/${alert.id}`,
-          caseId: kase.id,
-          alertId: alert.id,
-          input: { event },
+          playbookVersionId: version.id,
+          workflowId: `${principal.tenantId}/${version.playbookId}/${match.alert.id}`,
+          caseId: match.kase.id,
         });
       }
     }
-    if (!rows.length) return [];
-    const inserted = await em.query<{ id: string; workflow_id: string }[]>(
+    if (!rows.length) return () => [];
+    const inserted = this.db.atCommit<{ id: string; workflow_id: string }>(
+      em,
       `INSERT INTO playbook_runs (tenant_id, playbook_id, playbook_version_id, workflow_id, case_id, alert_id, trigger, requested_by, status, input)
-       SELECT $1, v.playbook_id, v.version_id, v.workflow_id, v.case_id, v.alert_id, 'alert.created', $2, 'QUEUED', v.input
+       SELECT $1, v.playbook_id, v.version_id, v.workflow_id, v.case_id, v.alert_id, 'alert.created', $2, 'QUEUED',
+              CASE WHEN c.id IS NULL THEN v.input ELSE jsonb_set(v.input, '{event,case,number}', to_jsonb(c.number)) END
          FROM unnest($3::text[], $4::uuid[], $5::text[], $6::uuid[], $7::uuid[], $8::jsonb[])
            AS v(playbook_id, version_id, workflow_id, case_id, alert_id, input)
+         LEFT JOIN cases c ON c.tenant_id = $1 AND c.id = v.case_id
        ON CONFLICT (workflow_id) DO NOTHING RETURNING id, workflow_id`,
       [
         principal.tenantId,
         principal.actorId,
         rows.map((r) => r.playbookId),
-        rows.map((r) => r.versionId),
+        rows.map((r) => r.playbookVersionId),
         rows.map((r) => r.workflowId),
         rows.map((r) => r.caseId),
-        rows.map((r) => r.alertId),
-        rows.map((r) => JSON.stringify(r.input)),
+        rows.map((r) => r.alert.id),
+        rows.map((r) => JSON.stringify({ event: alertEvent(r.alert, r.kase) })),
       ],
     );
-    const byWorkflow = new Map(rows.map((r) => [r.workflowId, r]));
-    return inserted.map(({ id, workflow_id }) => {
-      const r = byWorkflow.get(workflow_id)!;
-      return {
-        id,
-        tenantId: principal.tenantId,
-        playbookId: r.playbookId,
-        playbookVersionId: r.versionId,
-        workflowId: r.workflowId,
-        caseId: r.caseId,
-        requestedBy: principal.actorId,
-        input: r.input,
-      };
-    });
+    return () => {
+      const byWorkflow = new Map(rows.map((r) => [r.workflowId, r]));
+      return inserted.rows.map(({ id, workflow_id }) => {
+        const r = byWorkflow.get(workflow_id)!;
+        return {
+          id,
+          tenantId: principal.tenantId,
+          playbookId: r.playbookId,
+          playbookVersionId: r.playbookVersionId,
+          workflowId: r.workflowId,
+          caseId: r.caseId,
+          requestedBy: principal.actorId,
+          // Its case numbered by now, as the statement wrote it.
+          input: { event: alertEvent(r.alert, r.kase) },
+        };
+      });
+    };
   }
 
   /**
