@@ -219,6 +219,24 @@ describe('parsePlaybook', () => {
       /^step "a": retry\.initial_interval: must be a duration/,
     ],
     [
+      'a zero step timeout',
+      withSteps('  - id: a', '    action: edr.find_host', '    timeout: 0s'),
+      7,
+      /^step "a": timeout: must be longer than zero, such as 500ms or 30s; got "0s"/,
+    ],
+    [
+      'a zero retry interval',
+      withSteps('  - id: a', '    action: edr.find_host', '    retry: { initial_interval: 0.0ms }'),
+      7,
+      /^step "a": retry\.initial_interval: must be longer than zero/,
+    ],
+    [
+      'a zero wait',
+      withSteps('  - id: a', '    wait: { duration: 0m }'),
+      6,
+      /^step "a": wait\.duration: must be longer than zero/,
+    ],
+    [
       'a bad approval timeout',
       withSteps('  - id: a', '    approval:', '      prompt: ok', '      timeout: soon'),
       8,

@@ -1,4 +1,4 @@
-import { isDuration } from '../../workflows/durations';
+import { durationMs, isDuration } from '../../workflows/durations';
 import { ACTION_PATTERN } from './vocabulary';
 import { fieldName, type CheckContext, type StepInfo, type TemplateUse } from './check-context';
 import { didYouMean, quoteList } from './suggest';
@@ -74,11 +74,16 @@ export class Scope {
   }
 
   duration(rel: YamlPath, value: unknown): void {
-    if (value !== undefined && !isDuration(value))
+    if (value === undefined) return;
+    if (!isDuration(value))
       this.problem(
         rel,
         `must be a duration such as 30s, 15m, 4h or 1d (ms, s, m, h, d); got ${shown(value)}`,
       );
+    // Every duration in a playbook is a timeout, a wait or a retry interval: none means anything
+    // at zero, and Temporal reads a zero timeout or interval as "not set".
+    else if (durationMs(value as string) === 0)
+      this.problem(rel, `must be longer than zero, such as 500ms or 30s; got ${shown(value)}`);
   }
 
   wholeNumber(rel: YamlPath, value: unknown, min: number, max?: number): value is number {
