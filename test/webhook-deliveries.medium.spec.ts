@@ -176,4 +176,37 @@ describe('webhook deliveries on a real database', () => {
     });
     expect(await rows(fresh)).toEqual([{ status: 'processing' }]);
   });
+
+  it('forgets deliveries past the 24-hour retention, and no others', async () => {
+    const old = delivery();
+    const recent = delivery();
+    for (const [d, age] of [
+      [old, '25 hours'],
+      [recent, '23 hours'],
+    ] as const)
+      await m.db.run(tenantId, (em) =>
+        em.query(
+          `INSERT INTO webhook_deliveries (endpoint_id, delivery_id, tenant_id, signed_at, body_sha256, received_at, status)
+           VALUES ($1, $2, $3, $4, $5, now() - $6::interval, 'done')`,
+          [d.endpointId, d.deliveryId, d.tenantId, d.signedAt, d.bodySha256, age],
+        ),
+      );
+    expect(await deliveries.prune()).toBeGreaterThanOrEqual(1);
+    expect(await rows(old)).toEqual([]);
+    expect(await rows(recent)).toEqual([{ status: 'done' }]);
+    // Once a minute at most: the first delivery's call prunes, another within the minute does not.
+    deliveries.pruneNowAndThen();
+    await deliveries.beforeApplicationShutdown();
+    const again = delivery();
+    await m.db.run(tenantId, (em) =>
+      em.query(
+        `INSERT INTO webhook_deliveries (endpoint_id, delivery_id, tenant_id, signed_at, body_sha256, received_at, status)
+         VALUES ($1, $2, $3, $4, $5, now() - interval '2 days', 'done')`,
+        [again.endpointId, again.deliveryId, again.tenantId, again.signedAt, again.bodySha256],
+      ),
+    );
+    deliveries.pruneNowAndThen();
+    await deliveries.beforeApplicationShutdown();
+    expect(await rows(again)).toEqual([{ status: 'done' }]);
+  });
 });

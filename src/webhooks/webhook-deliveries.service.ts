@@ -60,6 +60,7 @@ export class DeliveryExists extends Error {
 export class WebhookDeliveriesService {
   private readonly logger = new Logger(WebhookDeliveriesService.name);
   private lastPrune = 0;
+  private pruning: Promise<unknown> | undefined;
 
   constructor(private readonly db: TenantDb) {}
 
@@ -151,20 +152,36 @@ export class WebhookDeliveriesService {
     return row;
   }
 
-  /** At most once a minute per process, piggy-backed on deliveries: no timer to own or stop. */
-  async pruneNowAndThen(): Promise<void> {
+  /**
+   * At most once a minute per process, piggy-backed on deliveries (no timer to own or stop), and
+   * after the answer: no sender waits for the DELETE. A prune still running at shutdown is
+   * waited for (beforeApplicationShutdown), so it never meets a closed pool.
+   */
+  pruneNowAndThen(): void {
     const now = Date.now();
-    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    if (now - this.lastPrune < PRUNE_EVERY_MS || this.pruning) return;
     this.lastPrune = now;
+    this.pruning = this.prune().finally(() => (this.pruning = undefined));
+  }
+
+  /** Forgets deliveries older than the retention; returns how many. A failure is logged, not thrown. */
+  async prune(): Promise<number> {
     try {
-      await this.db.system((em) =>
-        em.query(`DELETE FROM webhook_deliveries WHERE received_at < now() - make_interval(hours => $1)`, [
-          RETENTION_HOURS,
-        ]),
+      const [row] = await this.db.systemStatement<{ n: number }>(
+        `WITH gone AS (
+           DELETE FROM webhook_deliveries WHERE received_at < now() - make_interval(hours => $1) RETURNING 1
+         ) SELECT count(*)::int AS n FROM gone`,
+        [RETENTION_HOURS],
       );
+      return row.n;
     } catch (err) {
       this.logger.warn({ err }, 'pruning old webhook deliveries failed; will retry');
+      return 0;
     }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.pruning;
   }
 }
 

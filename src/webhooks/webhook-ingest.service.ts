@@ -92,7 +92,7 @@ export class WebhookIngestService {
         return { replayed: true, result: this.deliveries.answer(err, delivery) };
       throw err;
     }
-    await this.deliveries.pruneNowAndThen();
+    this.deliveries.pruneNowAndThen();
     return { replayed: false, result };
   }
 }
