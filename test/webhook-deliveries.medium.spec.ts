@@ -152,20 +152,21 @@ describe('webhook deliveries on a real database', () => {
     expect(await rows(d)).toEqual([{ status: 'done' }]);
   });
 
+  /** A delivery row written directly, received `age` ago (an interval), in the given state. */
+  const received = (d: Delivery, age: string, status: 'processing' | 'done') =>
+    m.db.run(tenantId, (em) =>
+      em.query(
+        `INSERT INTO webhook_deliveries (endpoint_id, delivery_id, tenant_id, signed_at, body_sha256, received_at, status)
+         VALUES ($1, $2, $3, $4, $5, now() - $6::interval, $7)`,
+        [d.endpointId, d.deliveryId, d.tenantId, d.signedAt, d.bodySha256, age, status],
+      ),
+    );
+
   it('takes over an abandoned claim an older version left processing, and not a fresh one', async () => {
     const abandoned = delivery();
     const fresh = delivery();
-    for (const [d, age] of [
-      [abandoned, '11 minutes'],
-      [fresh, '1 minute'],
-    ] as const)
-      await m.db.run(tenantId, (em) =>
-        em.query(
-          `INSERT INTO webhook_deliveries (endpoint_id, delivery_id, tenant_id, signed_at, body_sha256, received_at)
-           VALUES ($1, $2, $3, $4, $5, now() - $6::interval)`,
-          [d.endpointId, d.deliveryId, d.tenantId, d.signedAt, d.bodySha256, age],
-        ),
-      );
+    await received(abandoned, '11 minutes', 'processing');
+    await received(fresh, '1 minute', 'processing');
     // An older version's claim is found by the look first: recordIn's takeover is what remains.
     await m.db.run(tenantId, (em) => deliveries.recordIn(em, abandoned, STORED));
     expect(await rows(abandoned)).toEqual([{ status: 'done' }]);
@@ -180,17 +181,8 @@ describe('webhook deliveries on a real database', () => {
   it('forgets deliveries past the 24-hour retention, and no others', async () => {
     const old = delivery();
     const recent = delivery();
-    for (const [d, age] of [
-      [old, '25 hours'],
-      [recent, '23 hours'],
-    ] as const)
-      await m.db.run(tenantId, (em) =>
-        em.query(
-          `INSERT INTO webhook_deliveries (endpoint_id, delivery_id, tenant_id, signed_at, body_sha256, received_at, status)
-           VALUES ($1, $2, $3, $4, $5, now() - $6::interval, 'done')`,
-          [d.endpointId, d.deliveryId, d.tenantId, d.signedAt, d.bodySha256, age],
-        ),
-      );
+    await received(old, '25 hours', 'done');
+    await received(recent, '23 hours', 'done');
     expect(await deliveries.prune()).toBeGreaterThanOrEqual(1);
     expect(await rows(old)).toEqual([]);
     expect(await rows(recent)).toEqual([{ status: 'done' }]);
@@ -198,13 +190,7 @@ describe('webhook deliveries on a real database', () => {
     deliveries.pruneNowAndThen();
     await deliveries.beforeApplicationShutdown();
     const again = delivery();
-    await m.db.run(tenantId, (em) =>
-      em.query(
-        `INSERT INTO webhook_deliveries (endpoint_id, delivery_id, tenant_id, signed_at, body_sha256, received_at, status)
-         VALUES ($1, $2, $3, $4, $5, now() - interval '2 days', 'done')`,
-        [again.endpointId, again.deliveryId, again.tenantId, again.signedAt, again.bodySha256],
-      ),
-    );
+    await received(again, '2 days', 'done');
     deliveries.pruneNowAndThen();
     await deliveries.beforeApplicationShutdown();
     expect(await rows(again)).toEqual([{ status: 'done' }]);
