@@ -359,6 +359,35 @@ describe('tenant isolation in the database', () => {
       ).rejects.toThrow(QueryFailedError);
       expect(await leftover()).toEqual([{ tenant: '', role: login }]);
       expect(await db.run(a, alertTitles)).toEqual(['alert of A']);
+      // A transaction opened with its first statement: the statement runs in the scope, in the
+      // same transaction as the work; a failure in either leaves nothing, neither scope nor write.
+      const halfWritten = {
+        sql: `INSERT INTO alerts (tenant_id, source, fingerprint, title, severity, detected_at, last_seen_at)
+              VALUES ($1, 'edr', 'f', $2, 'LOW', now(), now()) RETURNING title`,
+        params: [a, 'opened with it'],
+      };
+      const seenInWork = await db
+        .runFrom<{ title: string }, string[]>(a, halfWritten, async (em, rows) => {
+          expect(rows).toEqual([{ title: 'opened with it' }]);
+          const titles = await alertTitles(em);
+          throw Object.assign(new Error('undo'), { titles });
+        })
+        .catch((err: { titles: string[] }) => err.titles);
+      expect(seenInWork).toEqual(['alert of A', 'opened with it']);
+      expect(await leftover()).toEqual([{ tenant: '', role: login }]);
+      expect(await db.run(a, alertTitles)).toEqual(['alert of A']);
+      // Another tenant's id in the first statement is refused by the policy, and work never runs.
+      let ran = false;
+      await expect(
+        db.runFrom(b, halfWritten, async () => {
+          ran = true;
+        }),
+      ).rejects.toThrow(QueryFailedError);
+      expect(ran).toBe(false);
+      expect(await leftover()).toEqual([{ tenant: '', role: login }]);
+      expect(
+        await db.runFrom(b, { sql: `SELECT title FROM alerts`, params: [] }, async (_em, rows) => rows),
+      ).toEqual([{ title: 'alert of B' }]);
       const none = await single.transaction(async (em) => {
         await em.query(`SELECT set_config('role', $1, true)`, [APP_ROLE]);
         return alertTitles(em);

@@ -11,7 +11,7 @@ import type { ConnectionsService, ResolvedAction } from '../integrations/connect
 import { withinAttempt } from '../integrations/kit/attempt-deadline';
 import { HttpClient } from '../integrations/kit/http-client';
 import { VendorError } from '../integrations/kit/vendor-error';
-import type { RunsProjection } from '../runs/runs-projection.service';
+import type { RunsProjection, StepAttemptRow } from '../runs/runs-projection.service';
 import { stepAttempt, type ActionActivities } from '../workflows/activity-contract';
 import type { StepFailureInfo } from '../workflows/run-input';
 import { createBuiltinActions, type BuiltinAction, type BuiltinDeps } from './builtin-actions';
@@ -72,22 +72,27 @@ export function createActionActivities(deps: ActionDeps): ActionActivities {
       const kind = args.kind ?? 'action';
       const builtin = builtins[args.action];
       const callsOut = !builtin && !args.dryRun;
-      // The attempt's record and the connection (its secret's use audited) in one transaction.
+      // The attempt's record and the connection (its secret's use audited) in one transaction,
+      // the record sent with its opening (one round trip less before the vendor is called).
+      const record = { runId, stepId, kind, action: args.action, input: args.input, attempt };
       const opened = await whileDatabaseAway(ctx, () =>
-        deps.db.run(tenantId, async (em): Promise<Opened> => {
-          const record = { runId, stepId, kind, action: args.action, input: args.input, attempt };
-          const { completedOutput } = await deps.projection.stepAttemptIn(em, tenantId, record);
-          if (completedOutput || !callsOut) return { completedOutput };
-          try {
-            const use = { actor: runActor(runId), purpose: `action ${args.action}` };
-            return { resolved: await deps.connections.resolveIn(em, tenantId, args.action, use) };
-          } catch (err) {
-            // A refusal (an unbound capability, say) must not undo the attempt's record: it is
-            // raised below like any failure. A failed statement has aborted the transaction.
-            if (err instanceof QueryFailedError) throw err;
-            return { refused: err };
-          }
-        }),
+        deps.db.runFrom<StepAttemptRow, Opened>(
+          tenantId,
+          deps.projection.stepAttemptStatement(tenantId, record),
+          async (em, attemptRows) => {
+            const { completedOutput } = deps.projection.attemptOutcome(attemptRows);
+            if (completedOutput || !callsOut) return { completedOutput };
+            try {
+              const use = { actor: runActor(runId), purpose: `action ${args.action}` };
+              return { resolved: await deps.connections.resolveIn(em, tenantId, args.action, use) };
+            } catch (err) {
+              // A refusal (an unbound capability, say) must not undo the attempt's record: it is
+              // raised below like any failure. A failed statement has aborted the transaction.
+              if (err instanceof QueryFailedError) throw err;
+              return { refused: err };
+            }
+          },
+        ),
       );
       deps.projection.changed(tenantId, runId);
       // The run's success goes with the step's: also when an earlier attempt did the step and

@@ -9,7 +9,7 @@ import { EventBus } from '../events/event-bus';
 import { CaseEntity } from '../cases/entities/case.entity';
 import { toCaseModel } from '../cases/mappers/case.mapper';
 import { AppError } from '../common/errors/app-error';
-import { tenantSettings } from '../cases/correlation';
+import { tenantSettings, tenantSettingsStatement, type TenantSettingsRow } from '../cases/correlation';
 import { planCases, writeCases } from '../cases/case-batch';
 import { AlertEntity } from './entities/alert.entity';
 import { ObservableEntity } from './entities/observable.entity';
@@ -51,8 +51,8 @@ export class AlertsService {
    * join, and the playbook runs they trigger (queued: an outbox). Either all of it is written or
    * none. The work is set-based — a fixed number of statements per batch, not per alert.
    * Workflows start after commit, in the background; a start that fails is retried by the sweep.
-   * `hooks` run in the transaction: `first` before anything is read or written (a webhook
-   * delivery seen before ends it there), `alongside` with what was stored (the delivery's
+   * `hooks` run in the transaction: `first` before anything is written, after the tenant's
+   * settings are read with the transaction's opening (a webhook delivery seen before ends it there), `alongside` with what was stored (the delivery's
    * record, which commits with the alerts or not at all).
    * Nothing is read back after commit: the caller gets the alerts' ids (`byIds` reads them), and
    * listeners hear of the new alerts as written and of the cases as the transaction left them.
@@ -63,59 +63,64 @@ export class AlertsService {
     hooks: IngestHooks = {},
   ): Promise<IngestAlertsPayload> {
     const tenantId = principal.tenantId;
-    const { alertIds, created, createdInputs, newAlerts, caseRows, openedCaseIds, runs } = await this.db.run(
-      tenantId,
-      async (em) => {
-        await hooks.first?.(em);
-        const { correlation, dedup } = await tenantSettings(em, tenantId);
-        const items = prepare(inputs, dedup, new Date());
-        const fingerprints = items.map((i) => i.fingerprint);
-        await lockFingerprints(em, tenantId, fingerprints);
-        const plan = planIngest(items, await latestByFingerprint(em, tenantId, fingerprints));
-        await applyRepeats(em, tenantId, plan.repeats);
-        const batch = plan.created.map((a) => ({
-          id: a.id,
-          title: a.input.title,
-          severity: a.input.severity,
-          detectedAt: a.detectedAt,
-          observables: a.observables,
-        }));
-        const cases = await planCases(em, tenantId, principal.actorId, batch, correlation);
-        const { caseOf } = cases;
-        const stored = await insertAlerts(em, tenantId, plan.created, caseOf);
-        await hooks.alongside?.(em, { alertIds: plan.alertIds, created: plan.created.length });
-        const matches = await this.runs.matchNewAlerts(
-          em,
-          tenantId,
-          plan.created.map((a) => ({
-            alert: {
-              id: a.id,
-              source: a.input.source,
-              sourceRef: a.input.sourceRef ?? null,
-              title: a.input.title,
-              severity: a.input.severity,
-              techniques: a.input.techniques ?? [],
-              observables: a.observables,
-              detectedAt: a.detectedAt,
-            },
-            kase: cases.cases.get(caseOf.get(a.id)!)!,
-          })),
-        );
-        // Last: the opened cases and the runs that need their numbers go with the COMMIT, which
-        // numbering holds the tenant's row until (both are read back after it).
-        const caseRows = await writeCases(this.db, em, tenantId, cases);
-        const queued = this.runs.queueForNewAlerts(em, principal, matches);
-        return {
-          alertIds: plan.alertIds,
-          created: plan.created.length,
-          createdInputs: new Set(plan.created.map((a) => a.input)),
-          newAlerts: plan.created.map((a) => toNewAlertModel(a, caseOf.get(a.id) ?? null, stored.get(a.id)!)),
-          caseRows,
-          openedCaseIds: cases.opened.map((o) => o.snapshot.id),
-          runs: queued,
-        };
-      },
-    );
+    // The tenant's settings are read in the transaction's opening round trip.
+    const { alertIds, created, createdInputs, newAlerts, caseRows, openedCaseIds, runs } =
+      await this.db.runFrom(
+        tenantId,
+        tenantSettingsStatement(tenantId),
+        async (em, settings: TenantSettingsRow[]) => {
+          const { correlation, dedup } = tenantSettings(tenantId, settings);
+          await hooks.first?.(em);
+          const items = prepare(inputs, dedup, new Date());
+          const fingerprints = items.map((i) => i.fingerprint);
+          await lockFingerprints(em, tenantId, fingerprints);
+          const plan = planIngest(items, await latestByFingerprint(em, tenantId, fingerprints));
+          await applyRepeats(em, tenantId, plan.repeats);
+          const batch = plan.created.map((a) => ({
+            id: a.id,
+            title: a.input.title,
+            severity: a.input.severity,
+            detectedAt: a.detectedAt,
+            observables: a.observables,
+          }));
+          const cases = await planCases(em, tenantId, principal.actorId, batch, correlation);
+          const { caseOf } = cases;
+          const stored = await insertAlerts(em, tenantId, plan.created, caseOf);
+          await hooks.alongside?.(em, { alertIds: plan.alertIds, created: plan.created.length });
+          const matches = await this.runs.matchNewAlerts(
+            em,
+            tenantId,
+            plan.created.map((a) => ({
+              alert: {
+                id: a.id,
+                source: a.input.source,
+                sourceRef: a.input.sourceRef ?? null,
+                title: a.input.title,
+                severity: a.input.severity,
+                techniques: a.input.techniques ?? [],
+                observables: a.observables,
+                detectedAt: a.detectedAt,
+              },
+              kase: cases.cases.get(caseOf.get(a.id)!)!,
+            })),
+          );
+          // Last: the opened cases and the runs that need their numbers go with the COMMIT, which
+          // numbering holds the tenant's row until (both are read back after it).
+          const caseRows = await writeCases(this.db, em, tenantId, cases);
+          const queued = this.runs.queueForNewAlerts(em, principal, matches);
+          return {
+            alertIds: plan.alertIds,
+            created: plan.created.length,
+            createdInputs: new Set(plan.created.map((a) => a.input)),
+            newAlerts: plan.created.map((a) =>
+              toNewAlertModel(a, caseOf.get(a.id) ?? null, stored.get(a.id)!),
+            ),
+            caseRows,
+            openedCaseIds: cases.opened.map((o) => o.snapshot.id),
+            runs: queued,
+          };
+        },
+      );
     cordonMetrics.alertsIngested(inputs, createdInputs);
     // In this order: the cases' numbers are given to the runs' events.
     const writtenCases = caseRows();

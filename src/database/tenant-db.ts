@@ -21,6 +21,21 @@ export class TenantDb {
   }
 
   /**
+   * `run`, with the transaction's first statement in its opening message: START, the scope and
+   * the statement as one simple-protocol query, one round trip less (parameters written in as
+   * literals, as for `statement`). An error anywhere in that message stops the rest of it, so
+   * the statement never runs outside the scope. `work` gets the statement's rows.
+   */
+  async runFrom<R, T>(
+    tenantId: string,
+    first: SqlStatement,
+    work: (em: EntityManager, rows: R[]) => Promise<T>,
+  ): Promise<T> {
+    assertTenantId(tenantId);
+    return this.transaction(tenantScope(tenantId), work, first);
+  }
+
+  /**
    * The few cross-tenant paths (authentication by key hash or webhook endpoint, the queued-run
    * sweep, shipped playbooks, tenant creation, pruning), as cordon_system: it may do exactly
    * what migration 1763900009000 grants it, table by table, and nothing else.
@@ -96,11 +111,23 @@ export class TenantDb {
    * as one simple-protocol query, one round trip less on every transaction Cordon runs. They
    * need no parameters: the roles are constants and a tenant id is a checked uuid.
    */
-  private async transaction<T>(scope: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  private async transaction<T, R = never>(
+    scope: string,
+    work: (em: EntityManager, rows: R[]) => Promise<T>,
+    first?: SqlStatement,
+  ): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
+      let rows: R[] = [];
       try {
-        await runner.query(`START TRANSACTION; ${scope}`);
+        if (first) {
+          const text = `START TRANSACTION; ${scope}; ${inlineParams(first.sql, first.params)}`;
+          const client = (await runner.connect()) as { query(text: string): Promise<{ rows: R[] }[]> };
+          const results = await client.query(text).catch((err: unknown) => {
+            throw new QueryFailedError(first.sql, first.params as unknown[], err as Error);
+          });
+          rows = results[results.length - 1].rows;
+        } else await runner.query(`START TRANSACTION; ${scope}`);
       } catch (err) {
         await runner.query('ROLLBACK').catch(() => undefined);
         throw err;
@@ -110,7 +137,7 @@ export class TenantDb {
       const atCommit: PendingAtCommit[] = [];
       this.atCommitOf.set(runner, atCommit);
       try {
-        const result = await work(runner.manager);
+        const result = await work(runner.manager, rows);
         if (atCommit.length) {
           const text = `${atCommit.map((e) => e.text).join('; ')}; COMMIT`;
           // The driver's own client: one result per statement, each pending write's rows by position.
@@ -131,6 +158,12 @@ export class TenantDb {
       await runner.release();
     }
   }
+}
+
+/** One statement and its parameters, to be sent with others in one message. */
+export interface SqlStatement {
+  sql: string;
+  params: readonly SqlValue[];
 }
 
 /** What a statement sent with COMMIT gives back, readable once the transaction has committed. */

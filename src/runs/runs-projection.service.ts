@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
 import { EventBus } from '../events/event-bus';
 import { returning } from '../database/sql';
+import type { SqlStatement } from '../database/tenant-db';
 import { cordonMetrics, type RunStatusLabel } from '../metrics/cordon.metrics';
 import type { StepFailureInfo } from '../workflows/run-input';
 import type { StepStatus } from './run-status';
@@ -12,6 +13,12 @@ const RUN_STATUS_LABEL = {
   FAILED: 'failed',
   CANCELLED: 'cancelled',
 } as const satisfies Record<string, RunStatusLabel>;
+
+/** What recording a step's attempt returns (see `stepAttemptStatement`). */
+export interface StepAttemptRow {
+  status: string;
+  output: Record<string, unknown> | null;
+}
 
 /**
  * Writes the workflow's progress into PostgreSQL for the API. Called only from activities;
@@ -80,35 +87,16 @@ export class RunsProjection {
   }
 
   /**
-   * Records the start of one attempt of a step (attempt numbers come from Temporal). Returns the
-   * output when an earlier attempt already finished the step: its completion was lost (a worker
-   * died between the vendor's answer and Temporal's), and the work must not be done twice.
+   * Records the start of one attempt of a step (attempt numbers come from Temporal): the
+   * statement, to open the caller's tenant transaction with (TenantDb.runFrom); `attemptOutcome`
+   * reads its rows. The caller calls `changed` after commit.
    */
-  async stepAttempt(
-    tenantId: string,
-    args: {
-      runId: string;
-      stepId: string;
-      kind: string;
-      action?: string;
-      input: unknown;
-      attempt: number;
-      lastError?: StepFailureInfo;
-    },
-  ): Promise<{ completedOutput?: Record<string, unknown> }> {
-    const attempt = await this.db.run(tenantId, (em) => this.stepAttemptIn(em, tenantId, args));
-    this.changed(tenantId, args.runId);
-    return attempt;
-  }
-
-  /** `stepAttempt` inside the caller's tenant transaction; the caller calls `changed` after commit. */
-  async stepAttemptIn(
-    em: EntityManager,
+  stepAttemptStatement(
     tenantId: string,
     args: { runId: string; stepId: string; kind: string; action?: string; input: unknown; attempt: number },
-  ): Promise<{ completedOutput?: Record<string, unknown> }> {
-    const [row] = await em.query<{ status: string; output: Record<string, unknown> | null }[]>(
-      `INSERT INTO step_runs (tenant_id, run_id, step_id, kind, action, status, attempts, input, started_at)
+  ): SqlStatement {
+    return {
+      sql: `INSERT INTO step_runs (tenant_id, run_id, step_id, kind, action, status, attempts, input, started_at)
          VALUES ($1, $2, $3, $4, $5, 'RUNNING', $6, $7, now())
          ON CONFLICT (run_id, step_id) DO UPDATE
            SET attempts = CASE WHEN step_runs.status = 'SUCCEEDED' THEN step_runs.attempts
@@ -116,7 +104,7 @@ export class RunsProjection {
                status = CASE WHEN step_runs.status = 'SUCCEEDED' THEN step_runs.status ELSE 'RUNNING' END,
                input = EXCLUDED.input, updated_at = now()
          RETURNING status, output`,
-      [
+      params: [
         tenantId,
         args.runId,
         args.stepId,
@@ -125,7 +113,15 @@ export class RunsProjection {
         args.attempt,
         JSON.stringify(args.input ?? null),
       ],
-    );
+    };
+  }
+
+  /**
+   * The output when an earlier attempt already finished the step: its completion was lost (a
+   * worker died between the vendor's answer and Temporal's), and the work must not be done twice.
+   */
+  attemptOutcome(rows: StepAttemptRow[]): { completedOutput?: Record<string, unknown> } {
+    const [row] = rows;
     return row?.status === 'SUCCEEDED' && row.output ? { completedOutput: row.output } : {};
   }
 
