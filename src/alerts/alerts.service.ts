@@ -52,8 +52,9 @@ export class AlertsService {
    * none. The work is set-based — a fixed number of statements per batch, not per alert.
    * Workflows start after commit, in the background; a start that fails is retried by the sweep.
    * `hooks` run in the transaction: `first` before anything is written, after the tenant's
-   * settings are read with the transaction's opening (a webhook delivery seen before ends it there), `alongside` with what was stored (the delivery's
-   * record, which commits with the alerts or not at all).
+   * settings are read with the transaction's opening (a webhook delivery seen before ends it
+   * there), `alongside` with what was stored (the delivery's record, which commits with the
+   * alerts or not at all).
    * Nothing is read back after commit: the caller gets the alerts' ids (`byIds` reads them), and
    * listeners hear of the new alerts as written and of the cases as the transaction left them.
    */

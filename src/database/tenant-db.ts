@@ -89,18 +89,10 @@ export class TenantDb {
   private readonly atCommitOf = new WeakMap<QueryRunner, PendingAtCommit[]>();
 
   private async oneTrip<T>(scope: string, sql: string, params: readonly SqlValue[]): Promise<T[]> {
-    const text = `${scope}; ${inlineParams(sql, params)}`;
     const runner = this.dataSource.createQueryRunner();
     try {
-      // The driver's own client: TypeORM's query() keeps the rows of a single statement only.
-      const client = (await runner.connect()) as { query(text: string): Promise<{ rows: T[] }[]> };
-      try {
-        const results = await client.query(text);
-        return results[results.length - 1].rows;
-      } catch (err) {
-        // As TypeORM reports a failed statement, so that callers and the error mapping see one kind.
-        throw new QueryFailedError(sql, params as unknown[], err as Error);
-      }
+      const results = await simpleQuery<T>(runner, `${scope}; ${inlineParams(sql, params)}`, sql, params);
+      return results[results.length - 1].rows;
     } finally {
       await runner.release();
     }
@@ -122,10 +114,7 @@ export class TenantDb {
       try {
         if (first) {
           const text = `START TRANSACTION; ${scope}; ${inlineParams(first.sql, first.params)}`;
-          const client = (await runner.connect()) as { query(text: string): Promise<{ rows: R[] }[]> };
-          const results = await client.query(text).catch((err: unknown) => {
-            throw new QueryFailedError(first.sql, first.params as unknown[], err as Error);
-          });
+          const results = await simpleQuery<R>(runner, text, first.sql, first.params);
           rows = results[results.length - 1].rows;
         } else await runner.query(`START TRANSACTION; ${scope}`);
       } catch (err) {
@@ -140,11 +129,8 @@ export class TenantDb {
         const result = await work(runner.manager, rows);
         if (atCommit.length) {
           const text = `${atCommit.map((e) => e.text).join('; ')}; COMMIT`;
-          // The driver's own client: one result per statement, each pending write's rows by position.
-          const client = (await runner.connect()) as { query(text: string): Promise<{ rows: unknown[] }[]> };
-          const results = await client.query(text).catch((err: unknown) => {
-            throw new QueryFailedError(text, [], err as Error);
-          });
+          // One result per statement: each pending write's rows by position.
+          const results = await simpleQuery(runner, text, text, []);
           Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
           atCommit.forEach((e, i) => (e.rows = results[i].rows));
         } else await runner.commitTransaction();
@@ -174,6 +160,26 @@ export interface Committed<T> {
 interface PendingAtCommit {
   text: string;
   rows: unknown[] | undefined;
+}
+
+/**
+ * Several statements as one simple-protocol query on the runner's connection, through the
+ * driver's own client (TypeORM's query() keeps the rows of a single statement only): one result
+ * per statement. A failure is reported as TypeORM reports one, naming `sql`, so that callers
+ * and the error mapping see one kind.
+ */
+async function simpleQuery<R>(
+  runner: QueryRunner,
+  text: string,
+  sql: string,
+  params: readonly SqlValue[],
+): Promise<{ rows: R[] }[]> {
+  const client = (await runner.connect()) as { query(text: string): Promise<{ rows: R[] }[]> };
+  try {
+    return await client.query(text);
+  } catch (err) {
+    throw new QueryFailedError(sql, params as unknown[], err as Error);
+  }
 }
 
 const SYSTEM_SCOPE = `SELECT set_config('role', '${SYSTEM_ROLE}', true)`;

@@ -134,18 +134,6 @@ export class RunsProjection {
     this.changed(tenantId, runId);
   }
 
-  /** Puts a run's event on its case's timeline, once, however often the activity is retried. */
-  async caseEvent(
-    em: EntityManager,
-    tenantId: string,
-    runId: string,
-    kind: 'PLAYBOOK_STEP' | 'APPROVAL_DECISION',
-    eventKey: string,
-    data: Record<string, unknown>,
-  ): Promise<void> {
-    await em.query(caseEventInsert(1, 2, 3, 4, 5), [tenantId, runId, kind, JSON.stringify(data), eventKey]);
-  }
-
   async recordStep(
     tenantId: string,
     args: {

@@ -136,8 +136,9 @@ export class RunContext {
   /**
    * Whether the action called under `stepId` may record the run's success itself: the playbook's
    * last top-level step, with no outputs to render after it, no approval pending and no handler
-   * still writing. One local activity less per run (a workflow activation, a transaction and a
-   * history event); if the step fails, the run ends as before.
+   * still writing. One local activity less per run (a workflow activation and a transaction;
+   * the history is no shorter, as the patch's first use adds its own marker); if the step
+   * fails, the run ends as before.
    */
   endsRunAt(stepId: string): boolean {
     const steps = this.input.definition.steps;
