@@ -154,6 +154,14 @@ async function launch(opts: TemporalDevServerOptions, dbFile: string | null): Pr
   // created it, not through a task queue poll.
   args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
   args.push('--dynamic-config-value', 'system.enableEagerWorkflowStart=true');
+  // The dev server keeps history, task queues and visibility in one SQLite database behind one
+  // connection, and Go's pool hands a freed connection to a random waiter. By default up to 512
+  // goroutines write visibility records (two per run, each updating ~40 indexes), so a batch of
+  // them could queue a running workflow's next write behind dozens: closed-loop p99 ~1.8x the
+  // p50 (`npm run bench -- peer`), ~1.5x with one writer. The connection serialised those
+  // writes anyway, so one writer keeps up as before (2,000 starts in 10 s: all listed 0.2 s
+  // after the last); Cordon never reads Temporal's visibility, its runs are in PostgreSQL.
+  args.push('--dynamic-config-value', 'history.visibilityProcessorSchedulerWorkerCount=1');
   for (const [name, kind] of Object.entries(opts.searchAttributes ?? {})) {
     args.push('--search-attribute', `${name}=${kind}`);
   }
