@@ -33,6 +33,15 @@ async function withConnection<T>(address: string, fn: (connection: Connection) =
   }
 }
 
+/** How many runs a visibility query finds, once the records written asynchronously show them. */
+async function listedBy(client: Client, query: string): Promise<number> {
+  for (const until = Date.now() + 10_000; ;) {
+    const { count } = await client.workflow.count(query);
+    if (count > 0 || Date.now() > until) return count;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describe('startTemporalDevServer', () => {
   let cliPath: string;
   let tmp: string;
@@ -88,6 +97,13 @@ describe('startTemporalDevServer', () => {
         namespace: 'cordon-test',
       });
       expect(customAttributes).toMatchObject({ TenantId: KEYWORD, CaseId: KEYWORD, PlaybookId: KEYWORD });
+      const client = new Client({ connection, namespace: 'cordon-test' });
+      await client.workflow.start('persistenceProbe', {
+        taskQueue: 'nobody-polls',
+        workflowId: 'probe-tagged',
+        searchAttributes: { TenantId: ['t-1'], CaseId: ['c-1'], PlaybookId: ['p-1'] },
+      });
+      await expect(listedBy(client, `TenantId = 't-1' AND CaseId = 'c-1'`)).resolves.toBe(1);
     });
 
     await server.stop();
@@ -107,6 +123,7 @@ describe('startTemporalDevServer', () => {
     await first.stop();
 
     const second = await start({ dbFile, uiPort: 0 });
+    expect(logs).toContain('Restarting the Temporal dev server so that it loads the new search attributes');
 
     expect(second.uiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     await withConnection(second.address, async (connection) => {
@@ -117,6 +134,14 @@ describe('startTemporalDevServer', () => {
         namespace: 'cordon-test',
       });
       expect(customAttributes).toMatchObject({ TenantId: KEYWORD, CaseId: KEYWORD, PlaybookId: KEYWORD });
+      // The server caches search attributes (a minute): the ones added by this start must be
+      // usable at once, by a start that sets them and by a query that filters on them.
+      await client.workflow.start('persistenceProbe', {
+        taskQueue: 'nobody-polls',
+        workflowId: 'probe-tagged',
+        searchAttributes: { TenantId: ['t-1'], CaseId: ['c-1'], PlaybookId: ['p-1'] },
+      });
+      await expect(listedBy(client, `CaseId = 'c-1' AND PlaybookId = 'p-1'`)).resolves.toBe(1);
     });
     await second.stop();
   });
