@@ -14,6 +14,7 @@ import {
   type SendAlert,
 } from './containment-job';
 import { installN8n, N8N_VERSION, startN8n } from './n8n';
+import { treeCpuS } from './proc-cpu';
 import { round } from './stats';
 import { inTurns, turnOrder } from './turns';
 
@@ -35,11 +36,22 @@ const ROUND_WARM_UP = 100;
  */
 const EQUAL_RATE = 10;
 const EQUAL_SECONDS = 15;
+/**
+ * Before the first timed round, both systems must have been quiet this long (below QUIET_CORES
+ * together, per second). n8n keeps working after it answers: measured alone, it burns a third
+ * of a core for a second about 25 s and again 34 s after its start, which landed in the first
+ * round (Cordon's) and held up the alerts in flight.
+ */
+const QUIET_S = 12;
+const QUIET_CORES = 0.2;
+const SETTLE_LIMIT_S = 120;
 /** Both systems run side by side and take turns (see inTurns), half of each phase a round; the one waiting is idle. */
 const SIDES = ['cordon', 'n8n'] as const;
 
 interface System {
   tag: string;
+  /** Its process: with its children (Temporal, n8n's task runner), what settle() watches. */
+  pid: number;
   send: SendAlert;
   stop(): Promise<void>;
   output(): string;
@@ -65,6 +77,7 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
     const cordon = await startSystem(started, 'CORDON', async (dbUrl) => {
       const job = await startCordonJob(falcon, dbUrl);
       return {
+        pid: job.cordon.pid,
         send: job.send,
         stop: () => job.cordon.stop().then(() => undefined),
         output: job.cordon.output,
@@ -75,6 +88,7 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
       const peer = await startN8n({ databaseUrl: dbUrl, falconUrl: falcon.url, token });
       // n8n has no node that checks Cordon's HMAC: it gets the same signed request and ignores the signature.
       return {
+        pid: peer.pid,
         send: signedSender(peer.webhookUrl, 'n8n', 'unverified'),
         stop: peer.stop,
         output: peer.output,
@@ -94,6 +108,8 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
       current = system;
       await loop(system, 'warm', WARM_UP, 1);
     }
+    current = undefined;
+    const settledS = await settle([cordon.pid, n8n.pid]);
     const closed = { cordon: [] as Samples[], n8n: [] as Samples[] };
     const equal = { cordon: [] as OpenLoopSamples[], n8n: [] as OpenLoopSamples[] };
     await inTurns(SIDES, args.n, async (turn, count, i) => {
@@ -148,6 +164,7 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
       order: turnOrder(SIDES),
       n8n_version: N8N_VERSION,
       database: 'postgresql',
+      settled_s: settledS,
     };
   } catch (err) {
     if (!current) throw err;
@@ -163,6 +180,23 @@ export async function peerBench(args: { n: number }): Promise<Record<string, unk
     }
     await falcon.stop();
   }
+}
+
+/**
+ * Waits until the systems' processes have been quiet for QUIET_S seconds in a row (see there),
+ * at most SETTLE_LIMIT_S; answers how long that took, in seconds.
+ */
+async function settle(pids: number[]): Promise<number> {
+  const started = Date.now();
+  let quiet = 0;
+  let last = treeCpuS(pids);
+  while (quiet < QUIET_S && Date.now() - started < SETTLE_LIMIT_S * 1000) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = treeCpuS(pids);
+    quiet = now - last < QUIET_CORES ? quiet + 1 : 0;
+    last = now;
+  }
+  return Math.round((Date.now() - started) / 1000);
 }
 
 /** A system on a database of its own, added to `started` (stopped and dropped by the caller). */

@@ -53,3 +53,23 @@ export function coresUsed(from: CpuSnapshot, to: CpuSnapshot): Record<Component,
   for (const c of Object.keys(used) as Component[]) used[c] = Math.round((used[c] / seconds) * 100) / 100;
   return used;
 }
+
+/** CPU seconds used so far by these processes and all their descendants. */
+export function treeCpuS(roots: number[]): number {
+  const all = new Map<number, { ppid: number; cpuS: number }>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const s = stat(Number(entry));
+    if (s) all.set(Number(entry), s);
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; hops++) {
+      if (roots.includes(p)) return true;
+      p = all.get(p)?.ppid ?? 0;
+    }
+    return false;
+  };
+  let total = 0;
+  for (const [pid, { cpuS }] of all) if (inTree(pid)) total += cpuS;
+  return total;
+}
