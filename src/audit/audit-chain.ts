@@ -157,9 +157,9 @@ export function chainHash(prevHash: string, content: { before: string; after: st
 
 /**
  * The canonical JSON that a row's hash covers, split where its sequence number goes: the
- * database, which numbers rows under the chain's lock, completes and hashes it (see
- * AuditWriter and the cordon_audit_append migrations). The members are canonicalJson's, in its key order; seq falls between requestId
- * and target.
+ * database, which numbers rows under the chain's lock, completes and hashes it (see AuditWriter
+ * and the cordon_audit_append migrations). The members are canonicalJson's, in its key order;
+ * seq falls between requestId and target.
  */
 export function contentAroundSeq(row: Omit<AuditRow, 'seq' | 'prevHash' | 'hash'>): {
   before: string;

@@ -91,8 +91,7 @@ export class TenantDb {
   private async oneTrip<T>(scope: string, sql: string, params: readonly SqlValue[]): Promise<T[]> {
     const runner = this.dataSource.createQueryRunner();
     try {
-      const results = await simpleQuery<T>(runner, `${scope}; ${inlineParams(sql, params)}`, sql, params);
-      return results[results.length - 1].rows;
+      return await rowsAfter<T>(runner, scope, { sql, params });
     } finally {
       await runner.release();
     }
@@ -112,11 +111,8 @@ export class TenantDb {
     try {
       let rows: R[] = [];
       try {
-        if (first) {
-          const text = `START TRANSACTION; ${scope}; ${inlineParams(first.sql, first.params)}`;
-          const results = await simpleQuery<R>(runner, text, first.sql, first.params);
-          rows = results[results.length - 1].rows;
-        } else await runner.query(`START TRANSACTION; ${scope}`);
+        if (first) rows = await rowsAfter<R>(runner, `START TRANSACTION; ${scope}`, first);
+        else await runner.query(`START TRANSACTION; ${scope}`);
       } catch (err) {
         await runner.query('ROLLBACK').catch(() => undefined);
         throw err;
@@ -180,6 +176,13 @@ async function simpleQuery<R>(
   } catch (err) {
     throw new QueryFailedError(sql, params as unknown[], err as Error);
   }
+}
+
+/** `prefix` (statements without parameters) and then `statement`, in one message: its rows. */
+async function rowsAfter<R>(runner: QueryRunner, prefix: string, statement: SqlStatement): Promise<R[]> {
+  const { sql, params } = statement;
+  const results = await simpleQuery<R>(runner, `${prefix}; ${inlineParams(sql, params)}`, sql, params);
+  return results[results.length - 1].rows;
 }
 
 const SYSTEM_SCOPE = `SELECT set_config('role', '${SYSTEM_ROLE}', true)`;

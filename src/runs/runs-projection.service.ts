@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { TenantDb } from '../database/tenant-db';
+import { TenantDb, type SqlStatement } from '../database/tenant-db';
 import { EventBus } from '../events/event-bus';
 import { returning } from '../database/sql';
-import type { SqlStatement } from '../database/tenant-db';
 import { cordonMetrics, type RunStatusLabel } from '../metrics/cordon.metrics';
 import type { StepFailureInfo } from '../workflows/run-input';
 import type { StepStatus } from './run-status';
